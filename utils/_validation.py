@@ -1,0 +1,99 @@
+"""Input checks shared by every public function in `utils`.
+
+Each check raises a ``ValueError`` whose message names what was expected and
+what was given, in the learner's words: ``Dense(784 -> 256) expected input of
+shape (N, 784), got (32, 28, 28)``. Keeping them in one place keeps the wording
+the same everywhere.
+"""
+
+import numpy as np
+
+
+def as_float_array(x, name, *, dtype=None):
+    """Return `x` as a floating-point array, checking that it holds no NaN.
+
+    Integer and boolean inputs become float64; float inputs keep their dtype,
+    unless `dtype` asks for another one.
+    """
+    arr = np.asarray(x)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise ValueError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    elif not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    if arr.size and np.isnan(arr.min()):  # min propagates NaN without a temporary array
+        raise ValueError(f"{name} contains NaN at index {_first_index(np.isnan(arr))}")
+    return arr
+
+
+def check_ndim(arr, ndim, name, shape_hint):
+    """Raise unless `arr` has `ndim` dimensions; `shape_hint` reads like ``(N, D)``."""
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must have shape {shape_hint}, got {arr.shape}")
+
+
+def check_same_shape(a, b, name_a, name_b):
+    """Raise unless arrays `a` and `b` have the same shape."""
+    if a.shape != b.shape:
+        raise ValueError(f"{name_a} and {name_b} must have the same shape, "
+                         f"got {a.shape} and {b.shape}")
+
+
+def check_labels(labels, num_classes, name="labels"):
+    """Return integer class labels of shape ``(N,)``, each in ``[0, num_classes)``."""
+    arr = np.asarray(labels)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must have shape (N,), got {arr.shape}")
+    if not np.issubdtype(arr.dtype, np.integer):
+        if not np.issubdtype(arr.dtype, np.floating) or np.any(arr != np.round(arr)):
+            raise ValueError(f"{name} must be integer class indices, got dtype {arr.dtype}")
+        arr = arr.astype(np.int64)
+    bad = (arr < 0) | (arr >= num_classes)
+    if bad.any():
+        i = _first_index(bad)
+        raise ValueError(f"{name} must be in [0, {num_classes}), got {arr[i]} at index {i}")
+    return arr
+
+
+def check_positive(value, name):
+    """Raise unless `value` is a finite number > 0."""
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+
+
+def check_non_negative(value, name):
+    """Raise unless `value` is a finite number >= 0."""
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+
+
+def check_positive_int(value, name):
+    """Raise unless `value` is an integer >= 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+
+
+def check_probability(value, name, *, upper_open=True):
+    """Raise unless ``0 <= value < 1`` (or ``<= 1`` when `upper_open` is False)."""
+    ok = 0 <= value < 1 if upper_open else 0 <= value <= 1
+    if not ok:
+        interval = "[0, 1)" if upper_open else "[0, 1]"
+        raise ValueError(f"{name} must be in {interval}, got {value}")
+
+
+def check_rng(rng=None, seed=None):
+    """Return a ``numpy.random.Generator`` from `rng` or `seed` (not both)."""
+    if rng is not None and seed is not None:
+        raise ValueError("pass either rng or seed, not both")
+    if rng is None:
+        return np.random.default_rng(seed)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator "
+                         f"(np.random.default_rng(seed)), got {type(rng).__name__}")
+    return rng
+
+
+def _first_index(mask):
+    idx = tuple(int(i) for i in np.argwhere(mask)[0])
+    return idx[0] if len(idx) == 1 else idx

@@ -1,0 +1,205 @@
+r"""Loss functions and their gradients.
+
+A loss :math:`L` is one number that says how far the predictions are from the
+targets; training makes it small. Every loss here is the *mean* over the batch,
+like PyTorch's defaults, and is paired with ``<name>_grad``, the gradient of
+that mean with respect to the loss's first argument (same shape as it). That
+gradient is where backpropagation starts.
+
+Left out on purpose: sum reductions, class weights and label smoothing.
+"""
+
+import math
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from ._validation import as_float_array, check_labels, check_ndim, check_same_shape
+from .activations import log_softmax, softmax
+
+#: PyTorch clamps log-probabilities at -100 in binary cross-entropy; so do we,
+#: by flooring p at e^-100 (a Python float, so float32 inputs stay float32).
+_P_FLOOR = math.exp(-100.0)
+#: Smallest value of p (1 - p) we divide by in the BCE gradient, as PyTorch does.
+_GRAD_EPS = 1e-12
+
+
+def mse(y_pred, y_true):
+    r"""Mean squared error, averaged over every element.
+
+    Parameters
+    ----------
+    y_pred : ndarray, shape (N,) or (N, K)
+        Predictions :math:`\hat y`.
+    y_true : ndarray, same shape as `y_pred`
+        Targets :math:`y`.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math:: L = \frac{1}{M} \sum_{i} (\hat y_i - y_i)^2
+
+    where :math:`M` is the number of elements. No factor 1/2, like PyTorch's
+    ``MSELoss``.
+    """
+    y_pred, y_true = _pair(y_pred, y_true)
+    diff = y_pred - y_true
+    return float(np.mean(diff * diff))
+
+
+def mse_grad(y_pred, y_true):
+    r"""Gradient of :func:`mse` with respect to `y_pred`.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as `y_pred`
+
+    Notes
+    -----
+    .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{2}{M} (\hat y_i - y_i)
+    """
+    y_pred, y_true = _pair(y_pred, y_true)
+    return (2 / y_pred.size) * (y_pred - y_true)
+
+
+def binary_cross_entropy(p, y):
+    r"""Binary cross-entropy on probabilities, averaged over every element.
+
+    Parameters
+    ----------
+    p : ndarray, shape (N,) or (N, 1)
+        Predicted probabilities :math:`p = P(y = 1)`, in [0, 1] (a sigmoid's output).
+    y : ndarray, same shape as `p`
+        Targets, 0 or 1.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math:: L = -\frac{1}{M} \sum_i \big[ y_i \log p_i + (1 - y_i) \log(1 - p_i) \big]
+
+    Each log is clamped at -100, as in PyTorch, so p = 0 or 1 gives a large
+    but finite loss instead of infinity.
+    """
+    p, y = _probabilities(p, y)
+    log_p = np.log(np.maximum(p, _P_FLOOR))
+    log_1mp = np.log(np.maximum(1 - p, _P_FLOOR))
+    return float(-np.mean(y * log_p + (1 - y) * log_1mp))
+
+
+def binary_cross_entropy_grad(p, y):
+    r"""Gradient of :func:`binary_cross_entropy` with respect to `p`.
+
+    Returns
+    -------
+    ndarray, same shape and dtype as `p`
+
+    Notes
+    -----
+    .. math:: \frac{\partial L}{\partial p_i} = \frac{1}{M} \, \frac{p_i - y_i}{p_i (1 - p_i)}
+
+    The denominator is kept above 1e-12 (as in PyTorch), so p = 0 or 1 gives
+    a large but finite gradient.
+    """
+    p, y = _probabilities(p, y)
+    return (p - y) / (np.maximum(p * (1 - p), _GRAD_EPS) * p.size)
+
+
+def cross_entropy(logits, labels):
+    r"""Softmax cross-entropy on raw scores, averaged over the batch.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (N, C)
+        Unnormalised scores :math:`z`, one row per sample (no softmax applied).
+    labels : ndarray of int, shape (N,)
+        The correct class :math:`y_i \in \{0, \dots, C-1\}` of each sample.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math:: L = -\frac{1}{N} \sum_{i=1}^{N} \log \operatorname{softmax}(z_i)_{y_i}
+
+    Computed through :func:`utils.activations.log_softmax`, so a confident
+    wrong prediction (a logit of 1e4 on the wrong class) gives a large, finite
+    loss.
+    """
+    logits, labels = _logits(logits, labels)
+    log_p = log_softmax(logits)
+    return float(-np.mean(log_p[np.arange(len(labels)), labels]))
+
+
+def cross_entropy_grad(logits, labels):
+    r"""Gradient of :func:`cross_entropy` with respect to `logits`.
+
+    Returns
+    -------
+    ndarray, shape (N, C), same dtype as `logits`
+
+    Notes
+    -----
+    .. math:: \frac{\partial L}{\partial z_{ik}} = \frac{1}{N} \big(\operatorname{softmax}(z_i)_k - [k = y_i]\big)
+
+    The softmax's own Jacobian cancels against the log: the result is simply
+    "predicted probabilities minus the one-hot target".
+    """
+    logits, labels = _logits(logits, labels)
+    grad = softmax(logits)
+    grad[np.arange(len(labels)), labels] -= 1
+    grad /= len(labels)
+    return grad
+
+
+def _pair(y_pred, y_true):
+    y_pred = as_float_array(y_pred, "y_pred")
+    y_true = as_float_array(y_true, "y_true", dtype=y_pred.dtype)
+    check_same_shape(y_pred, y_true, "y_pred", "y_true")
+    if y_pred.size == 0:
+        raise ValueError("y_pred is empty: a loss needs at least one prediction")
+    return y_pred, y_true
+
+
+def _probabilities(p, y):
+    p, y = _pair(p, y)
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(f"p must hold probabilities in [0, 1], got values in "
+                         f"[{p.min():.4g}, {p.max():.4g}]; did you pass logits? "
+                         f"Apply sigmoid first")
+    return p, y
+
+
+def _logits(logits, labels):
+    logits = as_float_array(logits, "logits")
+    check_ndim(logits, 2, "logits", "(N, C)")
+    labels = check_labels(labels, logits.shape[1])
+    if len(labels) != len(logits):
+        raise ValueError(f"logits has {len(logits)} rows but labels has {len(labels)} entries")
+    if len(labels) == 0:
+        raise ValueError("logits is empty: a loss needs at least one sample")
+    return logits, labels
+
+
+class Loss(NamedTuple):
+    """A loss and its gradient; calling it computes the loss."""
+
+    fn: Callable
+    grad: Callable
+
+    def __call__(self, prediction, target):
+        return self.fn(prediction, target)
+
+
+#: Losses by name: ``LOSSES["mse"](y_hat, y)``, ``LOSSES["mse"].grad(y_hat, y)``.
+LOSSES = {
+    "mse": Loss(mse, mse_grad),
+    "binary_cross_entropy": Loss(binary_cross_entropy, binary_cross_entropy_grad),
+    "cross_entropy": Loss(cross_entropy, cross_entropy_grad),
+}
