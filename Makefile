@@ -1,0 +1,52 @@
+# The course's commands. Learners need two: `make lab` and `make test`.
+# Each creates .venv from requirements.txt on first use and reuses it afterwards.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+LESSON ?= 01
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test check lessons solutions bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
+	touch $(STAMP)
+
+## make lab: open JupyterLab on the course's start page
+lab: $(STAMP)
+	$(BIN)/jupyter lab lessons/00_welcome.ipynb
+
+## make test: unit tests, exercise-check tests, then every solution notebook under nbval
+## with one and with two BLAS threads (its outputs must not depend on the thread count)
+test: $(STAMP)
+	$(PY) -m pytest
+	for t in 1 2; do \
+	  echo "== solutions under nbval, $$t BLAS thread(s) =="; \
+	  OPENBLAS_NUM_THREADS=$$t OMP_NUM_THREADS=$$t MKL_NUM_THREADS=$$t \
+	    $(PY) -m pytest $(NBVAL) solutions || exit 1; \
+	done
+
+## make check LESSON=01: check your exercises in lessons/01_*.ipynb (save the notebook first)
+check: $(STAMP)
+	$(PY) -m pytest --nbval-lax --nbval-current-env -p utils.exercise_report -q --tb=no \
+	  $(wildcard lessons/$(LESSON)_*.ipynb)
+
+## make lessons: write lessons/ from solutions/ (authors only)
+lessons: $(STAMP)
+	$(PY) -m utils.authoring lessons
+
+## make solutions: re-run the solution notebooks and store their outputs (authors only)
+solutions: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m utils.authoring execute solutions/*.ipynb
+
+## make bench: print the speed and accuracy figures of benchmarks/
+bench: $(STAMP)
+	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

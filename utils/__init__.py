@@ -1,0 +1,32 @@
+"""utils: deep learning from scratch in numpy, the shared package of the course.
+
+Each module holds one concept, and the lessons call them by name::
+
+    from utils.layers import Dense, ReLU
+    from utils.models import Sequential
+
+Modules, from the math up: ``activations``, ``losses`` -> ``layers`` ->
+``models`` -> ``optimizers``, ``training``; beside them ``gradient_check``,
+``datasets`` and ``perceptron``; on top, ``plotting``, ``widgets`` and
+``checks`` (the exercise checks). ``import utils`` loads numpy only;
+matplotlib and ipywidgets are imported when a plotting or widget function is
+first used.
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = ("activations", "losses", "layers", "models", "optimizers", "training",
+               "gradient_check", "datasets", "perceptron", "plotting", "widgets", "checks")
+
+
+def __getattr__(name):
+    # `utils.plotting` works without importing matplotlib at `import utils`.
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'utils' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_SUBMODULES))

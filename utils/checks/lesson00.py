@@ -1,0 +1,30 @@
+"""Checks for lesson 00 (welcome): a warm-up with the batch-first convention."""
+
+import numpy as np
+
+from .core import Case, run_cases
+
+
+def _cases():
+    rng = np.random.default_rng(0)
+    square = rng.normal(size=(3, 3)).round(2)
+    tall = rng.normal(size=(5, 2)).round(2)
+    ints = np.array([[1, 2], [2, 3], [4, 4]])
+    cases = []
+    for description, X in [("a 3x3 batch, N = D", square), ("5 samples with 2 features", tall),
+                           ("one sample", tall[:1]), ("integer features", ints)]:
+        N = X.shape[0]
+        cases.append(Case(description, (X,), X.mean(axis=0), names=("X",), mistakes={
+            "you averaged each row (axis=1); the features are the columns, so average over the samples, axis=0.":
+                X.mean(axis=1),
+            "you summed the columns but did not divide by the number of samples N.": X.sum(axis=0),
+            "you divided by the number of features D; a mean divides by the number of samples N = X.shape[0].":
+                X.sum(axis=0) / X.shape[1],
+            "integer division (//) rounds down; use / (or np.mean) for a true mean.": X.sum(axis=0) // N,
+        }))
+    return cases
+
+
+def check_column_means(column_means):
+    """Exercise 0.1: the mean of every feature (column) of a batch ``X`` of shape (N, D)."""
+    run_cases("Exercise 0.1 column_means", column_means, _cases())

@@ -1,0 +1,157 @@
+"""Checks for lesson 01 (the perceptron).
+
+Every expected value comes from the reference implementations in
+``utils.perceptron`` and ``utils.activations``; each known mistake is
+computed on the same input, so its hint appears only when the learner's
+result is exactly that mistake.
+"""
+
+import numpy as np
+
+from ..activations import sigmoid, step
+from ..perceptron import perceptron_predict, perceptron_update, weighted_sum
+from .core import Case, failure, run_cases, call_learner, show_value
+
+_rng = np.random.default_rng(1)
+_X3 = np.array([[1.0, 2.0], [0.5, -1.0], [-2.0, 0.0]])
+_X5 = _rng.normal(size=(5, 3)).round(2)
+
+
+def _weighted_sum_cases():
+    inputs = [("one sample, no bias", np.array([[2.0, -1.0]]), np.array([0.5, 1.5]), 0.0),
+              ("a batch of 3 samples with a bias", _X3, np.array([0.5, -1.0]), 2.5),
+              ("5 samples with 3 features and a negative bias", _X5, np.array([1.0, -2.0, 0.5]), -0.75),
+              ("one feature per sample", np.array([[1.0], [2.0], [3.0]]), np.array([-1.5]), 1.0)]
+    cases = []
+    for description, X, w, b in inputs:
+        cases.append(Case(description, (X, w, b), weighted_sum(X, w, b), names=("X", "w", "b"), mistakes={
+            "the result is off by b: did you forget to add the bias?": X @ w,
+            "the bias has the wrong sign: z = X @ w + b adds it.": X @ w - b,
+            "you multiplied elementwise but did not sum over the features (axis=1).": X * w + b,
+            "you summed over the whole batch; z needs one value per sample, shape (N,).": np.sum(X @ w) + b,
+            "you added b to the weights; the bias is added once, after the weighted sum.": X @ (w + b),
+        }))
+    return cases
+
+
+def check_weighted_sum(weighted_sum):
+    """Exercise 1.1: ``z = X @ w + b`` for a batch ``X`` (N, D), weights ``w`` (D,), bias ``b``."""
+    run_cases("Exercise 1.1 weighted_sum", weighted_sum, _weighted_sum_cases())
+
+
+_SIGMOID_OVERFLOW = ("For z = -1000, e^(-z) = e^1000 overflows. Multiply the top and bottom of the "
+                     "formula by e^z: for negative z, e^z / (1 + e^z) is the same number and its exponent "
+                     "is never large (see the lesson's paragraph on numerical stability).")
+
+
+def _sigmoid_cases():
+    inputs = [("z = 0", np.array(0.0)),
+              ("a few moderate values", np.array([-2.0, -0.5, 0.5, 2.0])),
+              ("a 2-D array keeps its shape", np.array([[-1.0, 0.0], [1.0, 3.0]])),
+              ("large positive z (e^-z underflows)", np.array([50.0, 800.0])),
+              ("large negative z (e^-z overflows in the naive formula)", np.array([-50.0, -1000.0])),
+              ("float32 input stays float32", np.array([-3.0, 0.0, 3.0], dtype=np.float32))]
+    cases = []
+    for description, z in inputs:
+        cases.append(Case(description, (z,), sigmoid(z), names=("z",), overflow_hint=_SIGMOID_OVERFLOW, mistakes={
+            "the sign is flipped: sigma(z) = 1 / (1 + e^(-z)), with a minus in the exponent.": sigmoid(-z),
+            "you computed tanh; the sigmoid's outputs lie in (0, 1), not (-1, 1).": np.tanh(z),
+            "the '1 +' is missing from the denominator.": np.exp(np.minimum(z, 700.0)),
+        }))
+    return cases
+
+
+def check_sigmoid(sigmoid):
+    """Exercise 1.2: a sigmoid that is exact and raises no warning for any input."""
+    run_cases("Exercise 1.2 sigmoid", sigmoid, _sigmoid_cases(), check_dtype=True)
+
+
+def _predict_cases():
+    on_boundary = np.array([[1.0, 1.0], [2.0, 0.0], [0.0, 0.0]])
+    inputs = [("a batch of 3 samples", _X3, np.array([0.5, -1.0]), 0.25),
+              ("points exactly on the boundary (z = 0) belong to class 1", on_boundary,
+               np.array([1.0, 1.0]), -2.0),
+              ("5 samples with 3 features", _X5, np.array([1.0, -2.0, 0.5]), 0.1)]
+    cases = []
+    for description, X, w, b in inputs:
+        z = weighted_sum(X, w, b)
+        cases.append(Case(description, (X, w, b), perceptron_predict(X, w, b), names=("X", "w", "b"),
+                          mistakes={
+            "you returned z itself; apply the step function: 1 where z >= 0, else 0.": z,
+            "a point with z = 0 exactly should be class 1: use z >= 0, not z > 0.": (z > 0).astype(float),
+            "you used the sigmoid; the perceptron's output is the step function, 0 or 1.": sigmoid(z),
+            "the classes are swapped: step(z) is 1 where z >= 0.": (z < 0).astype(float),
+        }))
+    return cases
+
+
+def check_perceptron_predict(perceptron_predict):
+    """Exercise 1.3: ``y_hat = step(X @ w + b)`` for a batch, 0 or 1 per sample."""
+    run_cases("Exercise 1.3 perceptron_predict", perceptron_predict, _predict_cases())
+
+
+#: The four inputs of a two-input logic gate and AND's truth table.
+GATE_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+AND_TABLE = np.array([0.0, 0.0, 0.0, 1.0])
+
+
+def check_and_weights(and_weights):
+    """Exercise 1.4: weights ``(w, b)`` for which a perceptron computes AND."""
+    title = "Exercise 1.4 and_weights"
+    table = Case("the AND truth table", (), AND_TABLE,
+                 input_text="the four inputs (0, 0), (0, 1), (1, 0), (1, 1)")
+    result = call_learner(title, and_weights, table, 1, 1)
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise AssertionError(failure(title, table, 1, 1,
+                                     f"and_weights() must return a pair (w, b), got {show_value(result)}"))
+    w, b = np.asarray(result[0], dtype=float), float(np.asarray(result[1]))
+    if w.shape != (2,):
+        raise AssertionError(failure(title, table, 1, 1, f"w must have shape (2,), got {w.shape}"))
+    got = perceptron_predict(GATE_INPUTS, w, b)
+    if not np.array_equal(got, AND_TABLE):
+        rows = [f"({x1:.0f}, {x2:.0f}) -> {g:.0f} (AND gives {t:.0f})"
+                for (x1, x2), g, t in zip(GATE_INPUTS, got, AND_TABLE) if g != t]
+        table.mistakes = {
+            "these weights compute OR; AND needs a higher threshold, so make b more negative.":
+                np.array([0.0, 1.0, 1.0, 1.0]),
+            "every input gives 1: b is too large (z >= 0 even for (0, 0)).": np.ones(4),
+            "every input gives 0: even (1, 1) falls below the threshold; make b less negative "
+            "or the weights larger.": np.zeros(4),
+        }
+        raise AssertionError(failure(title, table, 1, 1, "wrong output for " + "; ".join(rows), got))
+    z = GATE_INPUTS @ w + b
+    note = ""
+    if np.any(z == 0):
+        note = (" (note: an input lies exactly on the boundary, z = 0; a margin, such as "
+                "w = (1, 1), b = -1.5, makes the gate robust to small changes)")
+    print(f"{title}: all 4 cases passed (the AND truth table, with w = {w}, b = {b:g}){note}")
+
+
+def _update_cases():
+    inputs = [("a class-1 sample predicted as 0", np.array([0.0, 0.0]), -0.5, np.array([1.0, 2.0]), 1, 1.0),
+              ("a class-0 sample predicted as 1", np.array([1.0, 1.0]), 0.0, np.array([0.5, 1.0]), 0, 1.0),
+              ("a correctly classified sample changes nothing", np.array([1.0, -1.0]), 0.5,
+               np.array([2.0, 1.0]), 1, 1.0),
+              ("a missed class-1 sample with learning rate eta = 0.1", np.array([0.2, -0.4, 0.1]), 0.3,
+               np.array([1.0, 1.0, -2.0]), 1, 0.1),
+              ("a false alarm with learning rate eta = 0.5", np.array([0.5, 0.5]), 0.0,
+               np.array([1.0, 3.0]), 0, 0.5)]
+    cases = []
+    for description, w, b, x, y, eta in inputs:
+        y_hat = perceptron_predict(x[None, :], w, b)[0]
+        z = float(x @ w + b)
+        cases.append(Case(description, (w, b, x, y, eta), perceptron_update(w, b, x, y, eta),
+                          names=("w", "b", "x", "y", "eta"), mistakes={
+            "the update has the wrong sign: use (y - y_hat), so w moves towards a missed class-1 sample.":
+                (w - eta * (y - y_hat) * x, b - eta * (y - y_hat)),
+            "the bias did not change: update it too, b + eta * (y - y_hat).": (w + eta * (y - y_hat) * x, b),
+            "you used z instead of y_hat = step(z) in the error (y - y_hat).":
+                (w + eta * (y - z) * x, b + eta * (y - z)),
+            "the learning rate eta is missing from the update.": (w + (y - y_hat) * x, b + (y - y_hat)),
+        }))
+    return cases
+
+
+def check_perceptron_update(perceptron_update):
+    """Exercise 1.5: one step of the perceptron learning rule, returning ``(w_new, b_new)``."""
+    run_cases("Exercise 1.5 perceptron_update", perceptron_update, _update_cases())

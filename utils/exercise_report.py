@@ -1,0 +1,75 @@
+"""A pytest plugin for ``make check``: one line per exercise, passed or failed, with its message.
+
+nbval runs a lesson cell by cell; each exercise's check cell carries
+nbgrader metadata with a ``grade_id`` such as ``check_ex1_2_sigmoid``. This
+plugin remembers how each check cell did and prints, at the end::
+
+    Lesson 01_perceptron.ipynb: 4 of 5 exercises pass
+      passed  Exercise 1.1 weighted_sum
+      FAILED  Exercise 1.2 sigmoid
+              Exercise 1.2 sigmoid: case 5 of 6 failed (...)
+              ...
+
+Use it with ``pytest --nbval-lax -p utils.exercise_report lessons/01_*.ipynb``.
+"""
+
+import re
+from pathlib import Path
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_GRADE_ID = re.compile(r"check_ex(\d+)_(\d+)_(\w+)")
+_results = {}
+
+
+def exercise_title(grade_id):
+    """``check_ex1_2_sigmoid`` -> ``Exercise 1.2 sigmoid``; None for other cells."""
+    match = _GRADE_ID.fullmatch(grade_id or "")
+    return f"Exercise {int(match[1])}.{int(match[2])} {match[3]}" if match else None
+
+
+def error_message(text):
+    """The exception line(s) at the end of an IPython traceback, without colours."""
+    lines = _ANSI.sub("", text).rstrip().splitlines()
+    for i in range(len(lines) - 1, -1, -1):
+        if re.match(r"^(?:[A-Za-z_][\w.]*)?(Error|Exception|ExerciseNotDone|Interrupt)\b", lines[i]):
+            return "\n".join(lines[i:])
+    return "\n".join(lines[-3:])
+
+
+def _grade_id(item):
+    cell = getattr(item, "cell", None)
+    if cell is None:
+        return None
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call":
+        return
+    item_path, _, _ = report.location
+    grade_id = dict(report.user_properties).get("grade_id")  # copied from the item
+    title = exercise_title(grade_id)
+    if title:
+        message = error_message(str(report.longrepr)) if report.failed else ""
+        _results.setdefault(Path(item_path).name, []).append((title, report.passed, message))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        grade_id = _grade_id(item)
+        if grade_id:
+            item.user_properties.append(("grade_id", grade_id))
+
+
+def pytest_terminal_summary(terminalreporter):
+    write = terminalreporter.write_line
+    for lesson, results in _results.items():
+        passed = sum(ok for _, ok, _ in results)
+        write("")
+        write(f"Lesson {lesson}: {passed} of {len(results)} exercises pass", bold=True)
+        for title, ok, message in results:
+            write(f"  {'passed' if ok else 'FAILED'}  {title}", green=ok, red=not ok)
+            for line in message.splitlines():
+                write(f"          {line}")
+    if not _results:
+        write("No exercise check cells ran: is LESSON set to a lesson number, e.g. make check LESSON=01?")
