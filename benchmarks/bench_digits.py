@@ -41,8 +41,8 @@ from utils.models import Sequential
 from utils.optimizers import Adam
 from utils.training import accuracy, fit
 
-#: Chosen on this split: lr 3e-3 with batches of 32 passes 0.97 after about
-#: 20 epochs for every init seed we tried; 40 epochs leave a margin.
+#: Chosen on this split: with lr 3e-3 and batches of 32, init seeds 0-9 reach
+#: 0.967-0.986 after 20 epochs and 0.975-0.986 after 40, so 40 leave a margin.
 HYPERPARAMETERS = {"hidden": 64, "lr": 3e-3, "batch_size": 32, "epochs": 40, "seed": 0}
 SPLIT_SEED, REPEATS = 0, 3
 

@@ -143,7 +143,8 @@ class Adam(Optimizer):
             g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
             # In-place updates: no temporary arrays, and float32 stays float32.
             m *= b1
-            m += (1 - b1) * g
+            np.multiply(g, 1 - b1, out=tmp)
+            m += tmp
             v *= b2
             np.multiply(g, g, out=tmp)
             tmp *= 1 - b2

@@ -58,6 +58,38 @@ def plot_dataset(X, y, ax=None, *, title=None, class_names=None, s=28):
     return ax
 
 
+def half_plane(w, b, xlim, ylim):
+    r"""Clip the rectangle ``xlim`` x ``ylim`` to the half-plane :math:`w \cdot x + b \ge 0`.
+
+    Parameters
+    ----------
+    w : ndarray, shape (2,)
+    b : float
+    xlim, ylim : (float, float)
+
+    Returns
+    -------
+    polygon : ndarray, shape (K, 2)
+        Corners of the clipped region, in order (K = 0 when it is empty).
+    crossings : ndarray, shape (M, 2)
+        Where the line :math:`w \cdot x + b = 0` crosses the rectangle's edges
+        (M = 2 when the line passes through it).
+    """
+    (x0, x1), (y0, y1) = xlim, ylim
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    values = corners @ np.asarray(w, dtype=float) + b
+    polygon, crossings = [], []
+    for k in range(4):  # Sutherland-Hodgman against one line
+        p, q, fp, fq = corners[k], corners[(k + 1) % 4], values[k], values[(k + 1) % 4]
+        if fp >= 0:
+            polygon.append(p)
+        if (fp >= 0) != (fq >= 0):
+            crossing = p + (q - p) * fp / (fp - fq)
+            polygon.append(crossing)
+            crossings.append(crossing)
+    return np.array(polygon).reshape(-1, 2), np.array(crossings).reshape(-1, 2)
+
+
 def plot_linear_boundary(w, b, ax=None, *, shade=True, color="black", linestyle="solid", linewidth=2):
     r"""Draw the line :math:`w_1 x_1 + w_2 x_2 + b = 0` across the axes, shading each side.
 
@@ -77,22 +109,34 @@ def plot_linear_boundary(w, b, ax=None, *, shade=True, color="black", linestyle=
     Returns
     -------
     list of matplotlib artists
-        The line (absent when w = 0) and the shaded regions.
+        ``[class-1 region, class-0 region, line]`` (the regions only with `shade`);
+        :func:`update_linear_boundary` moves them.
     """
+    from matplotlib.patches import Polygon
+
     ax = _axes(ax)
-    xlim, ylim = ax.get_xlim(), ax.get_ylim()
-    grid_x, grid_y = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
-    z = w[0] * grid_x + w[1] * grid_y + b
     artists = []
     if shade:
-        colors = [CLASS_COLORS[0], CLASS_COLORS[1]]
-        artists.append(ax.contourf(grid_x, grid_y, (z >= 0).astype(float), levels=[-0.5, 0.5, 1.5],
-                                   colors=colors, alpha=REGION_ALPHA, zorder=0))
-    if np.any(np.asarray(w) != 0):
-        artists.append(ax.contour(grid_x, grid_y, z, levels=[0], colors=color, linewidths=linewidth,
-                                  linestyles=linestyle, zorder=2))
+        for k in (1, 0):
+            artists.append(ax.add_patch(Polygon(np.zeros((0, 2)), closed=True, facecolor=CLASS_COLORS[k],
+                                                alpha=REGION_ALPHA, edgecolor="none", zorder=0)))
+    (line,) = ax.plot([], [], color=color, linestyle=linestyle, linewidth=linewidth, zorder=2)
+    artists.append(line)
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    update_linear_boundary(artists, w, b, xlim, ylim)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
+    return artists
+
+
+def update_linear_boundary(artists, w, b, xlim, ylim):
+    """Move the artists of :func:`plot_linear_boundary` to the line ``w . x + b = 0``."""
+    w = np.asarray(w, dtype=float)
+    *regions, line = artists
+    for region, sign in zip(regions, (1, -1)):
+        region.set_xy(half_plane(sign * w, sign * b, xlim, ylim)[0])
+    crossings = half_plane(w, b, xlim, ylim)[1] if np.any(w != 0) else np.zeros((0, 2))
+    line.set_data(crossings[:, 0], crossings[:, 1])
     return artists
 
 
