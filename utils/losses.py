@@ -9,7 +9,6 @@ gradient is where backpropagation starts.
 Left out on purpose: sum reductions, class weights and label smoothing.
 """
 
-import math
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -17,9 +16,8 @@ import numpy as np
 from ._validation import as_float_array, check_labels, check_ndim, check_same_shape
 from .activations import log_softmax, softmax
 
-#: PyTorch clamps log-probabilities at -100 in binary cross-entropy; so do we,
-#: by flooring p at e^-100 (a Python float, so float32 inputs stay float32).
-_P_FLOOR = math.exp(-100.0)
+#: PyTorch clamps log-probabilities at -100 in binary cross-entropy; so do we.
+_LOG_FLOOR = -100.0
 #: Smallest value of p (1 - p) we divide by in the BCE gradient, as PyTorch does.
 _GRAD_EPS = 1e-12
 
@@ -87,8 +85,9 @@ def binary_cross_entropy(p, y):
     but finite loss instead of infinity.
     """
     p, y = _probabilities(p, y)
-    log_p = np.log(np.maximum(p, _P_FLOOR))
-    log_1mp = np.log(np.maximum(1 - p, _P_FLOOR))
+    with np.errstate(divide="ignore"):  # log(0) = -inf is expected here, and clamped next
+        log_p = np.maximum(np.log(p), _LOG_FLOOR)
+        log_1mp = np.maximum(np.log(1 - p), _LOG_FLOOR)
     return float(-np.mean(y * log_p + (1 - y) * log_1mp))
 
 
