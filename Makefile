@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 LESSON ?= 01
+# JupyterLab refuses to run as root (common in containers) unless told it may.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: lab test check lessons solutions bench clean
@@ -17,9 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --editable .
 	touch $(STAMP)
 
-## make lab: open JupyterLab on the course's start page
+## make lab: open JupyterLab on the course's start page (LAB_ARGS: extra options, e.g. --port=8890)
 lab: $(STAMP)
-	$(BIN)/jupyter lab lessons/00_welcome.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/lessons/00_welcome.ipynb \
+	  $(ROOT_FLAG) $(LAB_ARGS)
 
 ## make test: unit tests, exercise-check tests, then every solution notebook under nbval
 ## with one and with two BLAS threads (its outputs must not depend on the thread count)
@@ -33,7 +36,7 @@ test: $(STAMP)
 
 ## make check LESSON=01: check your exercises in lessons/01_*.ipynb (save the notebook first)
 check: $(STAMP)
-	$(PY) -m pytest --nbval-lax --nbval-current-env -p utils.exercise_report -q --tb=no \
+	$(PY) -m pytest --nbval-lax --nbval-current-env -q --tb=no \
 	  $(wildcard lessons/$(LESSON)_*.ipynb)
 
 ## make lessons: write lessons/ from solutions/ (authors only)

@@ -16,7 +16,7 @@ throughput in samples per second, on one thread:
   column is skipped.
 
 Each measurement is warmed up, then repeated; we print the best and the
-median repeat, and the ratio utils / PyTorch (above 1 means utils is faster).
+median repeat, and the ratios utils / PyTorch of each (above 1: utils is faster).
 Last, the dtypes of the parameters and of Adam's state after training show
 that nothing was promoted to float64.
 
@@ -148,7 +148,7 @@ def row(name, rates, reference=None):
     best, median = max(rates), statistics.median(rates)
     line = f"{name:<34}{best:>12,.0f}{median:>12,.0f}"
     if reference is not None:
-        line += f"{best / max(reference):>10.2f}"
+        line += f"{best / max(reference):>12.2f}{median / statistics.median(reference):>12.2f}"
     print(line)
 
 
@@ -190,7 +190,8 @@ def main():
 
     print()
     reference = rates.get("PyTorch")
-    print(f"{'samples/second':<34}{'best':>12}{'median':>12}" + (f"{'/ torch':>10}" if reference else ""))
+    print(f"{'samples/second':<34}{'best':>12}{'median':>12}"
+          + (f"{'best/torch':>12}{'median/torch':>13}" if reference else ""))
     for name in runs:
         row(name, rates[name], reference)
 

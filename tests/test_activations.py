@@ -234,3 +234,14 @@ def test_registry_entry_is_the_function_and_its_derivative(name):
     z = away_from_zero((3, 4))
     np.testing.assert_array_equal(ACTIVATIONS[name](z), fn(z))
     np.testing.assert_array_equal(ACTIVATIONS[name].grad(z), grad(z))
+
+
+def test_leaky_relu_keeps_float32_even_with_a_numpy_float64_slope():
+    z = np.array([-2.0, 3.0], dtype=np.float32)
+    assert leaky_relu(z, np.float64(0.1)).dtype == np.float32
+    assert leaky_relu_grad(z, np.float64(0.1)).dtype == np.float32
+
+
+def test_nan_in_a_scalar_is_reported_without_an_index():
+    with pytest.raises(ValueError, match=r"^z contains NaN$"):
+        sigmoid(float("nan"))

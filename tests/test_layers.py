@@ -359,3 +359,17 @@ def test_backward_without_input_grad_returns_none_and_the_same_parameter_grads()
     assert model.backward(dout, input_grad=False) is None
     for p, g in zip(model.parameters(), expected):
         np.testing.assert_array_equal(p.grad, g)
+
+
+def test_a_dropout_layer_on_its_own_switches_to_eval_mode():
+    drop = Dropout(0.5, rng=np.random.default_rng(0))
+    x = np.ones((4, 6), dtype=np.float32)
+    assert drop.eval() is drop and not drop.training
+    np.testing.assert_array_equal(drop(x), x)
+    assert drop.train().training and np.any(drop(x) == 0)
+
+
+def test_predict_rejects_a_batch_size_below_one():
+    model = Sequential(Dense(2, 1, rng=np.random.default_rng(0)))
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+        model.predict(np.zeros((3, 2)), batch_size=0)

@@ -270,3 +270,20 @@ def test_registry_entry_is_the_loss_and_its_gradient(name):
     prediction, target = registry_inputs(name)
     assert LOSSES[name](prediction, target) == fn(prediction, target)
     np.testing.assert_array_equal(LOSSES[name].grad(prediction, target), grad(prediction, target))
+
+
+def test_fused_cross_entropy_used_by_fit_gives_the_same_numbers():
+    # utils.training.fit computes the loss and its gradient in one pass; they must not drift apart
+    from utils.losses import _cross_entropy_and_grad
+    logits = np.random.default_rng(0).standard_normal((5, 4))
+    logits[0, 2] = 1e4  # and a confident wrong prediction
+    labels = np.array([1, 0, 3, 3, 2])
+    loss, grad = _cross_entropy_and_grad(logits, labels)
+    assert loss == pytest.approx(cross_entropy(logits, labels), rel=1e-12)
+    np.testing.assert_allclose(grad, cross_entropy_grad(logits, labels), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("labels", [[np.inf], [np.nan], [0.5]])
+def test_labels_that_are_not_whole_numbers_raise_a_value_error(labels):
+    with pytest.raises(ValueError, match="integer class indices"):
+        cross_entropy(np.zeros((1, 3)), labels)

@@ -22,14 +22,14 @@ from utils.optimizers import SGD, Adam  # noqa: E402
 RTOL = 1e-12
 
 
-def t(array, grad=False):
+def as_tensor(array, grad=False):
     """A float64 torch tensor with a copy of `array`."""
     return torch.tensor(np.asarray(array, dtype=np.float64), requires_grad=grad)
 
 
 def loss_and_grad(torch_loss, prediction, target):
     """PyTorch's loss value and its gradient with respect to `prediction`."""
-    pred = t(prediction, grad=True)
+    pred = as_tensor(prediction, grad=True)
     loss = torch_loss(pred, target)
     loss.backward()
     return loss.item(), pred.grad.numpy()
@@ -43,15 +43,15 @@ def test_dense_matches_linear_forward_and_backward():
     dense.b.data[...] = rng.standard_normal(3)
     linear = torch.nn.Linear(5, 3, dtype=torch.float64)
     with torch.no_grad():
-        linear.weight.copy_(t(dense.W.data.T))  # PyTorch stores W transposed: (D_out, D_in)
-        linear.bias.copy_(t(dense.b.data))
+        linear.weight.copy_(as_tensor(dense.W.data.T))  # PyTorch stores W transposed: (D_out, D_in)
+        linear.bias.copy_(as_tensor(dense.b.data))
     x, dout = rng.standard_normal((4, 5)), rng.standard_normal((4, 3))
 
     out = dense.forward(x)
     dx = dense.backward(dout)
-    x_t = t(x, grad=True)
+    x_t = as_tensor(x, grad=True)
     out_t = linear(x_t)
-    out_t.backward(t(dout))
+    out_t.backward(as_tensor(dout))
 
     np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=RTOL)
     np.testing.assert_allclose(dx, x_t.grad.numpy(), rtol=RTOL)
@@ -67,9 +67,9 @@ def test_activation_layers_match_autograd(layer, torch_fn):
     rng = np.random.default_rng(0)
     z, dout = rng.standard_normal((4, 5)), rng.standard_normal((4, 5))
     out, dz = layer.forward(z), layer.backward(dout)
-    z_t = t(z, grad=True)
+    z_t = as_tensor(z, grad=True)
     out_t = torch_fn(z_t)
-    out_t.backward(t(dout))
+    out_t.backward(as_tensor(dout))
     np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=RTOL)
     np.testing.assert_allclose(dz, z_t.grad.numpy(), rtol=RTOL)
 
@@ -81,7 +81,7 @@ def test_activation_layers_match_autograd(layer, torch_fn):
 ], ids=["sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax"])
 def test_activations_match_at_extreme_inputs(ours, theirs):
     z = np.array([[-1e4, -1000.0, -30.0, -1.0, 0.0, 1.0, 30.0, 1000.0, 1e4]])
-    np.testing.assert_allclose(ours(z), theirs(t(z)).numpy(), rtol=RTOL, atol=1e-300)
+    np.testing.assert_allclose(ours(z), theirs(as_tensor(z)).numpy(), rtol=RTOL, atol=1e-300)
 
 
 # --- Losses -------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def test_cross_entropy_matches_pytorch():
 def test_binary_cross_entropy_matches_pytorch_including_its_clamp():
     p = np.array([0.0, 1.0, 0.0, 1.0, 0.3, 0.8, 1e-50])
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0])  # first two certain and wrong: clamped
-    loss, grad = loss_and_grad(F.binary_cross_entropy, p, t(y))
+    loss, grad = loss_and_grad(F.binary_cross_entropy, p, as_tensor(y))
     assert binary_cross_entropy(p, y) == pytest.approx(loss, rel=RTOL)
     ours = binary_cross_entropy_grad(p, y)
     clamped = p * (1 - p) < 1e-12
@@ -111,7 +111,7 @@ def test_binary_cross_entropy_matches_pytorch_including_its_clamp():
 def test_mse_matches_pytorch():
     rng = np.random.default_rng(0)
     y_pred, y_true = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
-    loss, grad = loss_and_grad(F.mse_loss, y_pred, t(y_true))
+    loss, grad = loss_and_grad(F.mse_loss, y_pred, as_tensor(y_true))
     assert mse(y_pred, y_true) == pytest.approx(loss, rel=RTOL)
     np.testing.assert_allclose(mse_grad(y_pred, y_true), grad, rtol=RTOL)
 
@@ -123,13 +123,13 @@ def run_both(make_ours, make_theirs, steps=5):
     rng = np.random.default_rng(0)
     start = [rng.standard_normal((3, 2)), rng.standard_normal(2)]
     ours = [Parameter(a.copy()) for a in start]
-    theirs = [torch.nn.Parameter(t(a)) for a in start]
+    theirs = [torch.nn.Parameter(as_tensor(a)) for a in start]
     opt, opt_t = make_ours(ours), make_theirs(theirs)
     for _ in range(steps):
         for p, p_t in zip(ours, theirs):
             g = rng.standard_normal(p.shape)
             p.grad[...] = g
-            p_t.grad = t(g)
+            p_t.grad = as_tensor(g)
         opt.step()
         opt_t.step()
     return ours, theirs

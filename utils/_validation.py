@@ -27,7 +27,8 @@ def as_float_array(x, name, *, dtype=None):
     elif arr.dtype.kind != "f":
         arr = arr.astype(np.float64)
     if arr.size and math.isnan(arr.min()):  # min propagates NaN without a temporary array
-        raise ValueError(f"{name} contains NaN at index {_first_index(np.isnan(arr))}")
+        where = f" at index {_first_index(np.isnan(arr))}" if arr.ndim else ""
+        raise ValueError(f"{name} contains NaN{where}")
     return arr
 
 
@@ -50,8 +51,9 @@ def check_labels(labels, num_classes, name="labels"):
     if arr.ndim != 1:
         raise ValueError(f"{name} must have shape (N,), got {arr.shape}")
     if arr.dtype.kind not in "iu":  # signed or unsigned integers
-        if arr.dtype.kind != "f" or np.any(arr != np.round(arr)):
-            raise ValueError(f"{name} must be integer class indices, got dtype {arr.dtype}")
+        if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise ValueError(f"{name} must be integer class indices, got dtype {arr.dtype} "
+                             f"with non-integer values")
         arr = arr.astype(np.int64)
     if arr.size and (arr.min() < 0 or arr.max() >= num_classes):  # two reductions, no mask
         i = _first_index((arr < 0) | (arr >= num_classes))

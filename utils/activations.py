@@ -191,7 +191,7 @@ def leaky_relu(z, negative_slope=0.01):
     """
     z = as_float_array(z, "z")
     check_non_negative(negative_slope, "negative_slope")
-    return np.where(z > 0, z, negative_slope * z)
+    return np.where(z > 0, z, z.dtype.type(negative_slope) * z)  # a float64 slope must not upcast float32
 
 
 def leaky_relu_grad(z, negative_slope=0.01):
@@ -209,7 +209,7 @@ def leaky_relu_grad(z, negative_slope=0.01):
     """
     z = as_float_array(z, "z")
     check_non_negative(negative_slope, "negative_slope")
-    return np.where(z > 0, 1, negative_slope).astype(z.dtype)
+    return np.where(z > 0, 1, z.dtype.type(negative_slope)).astype(z.dtype)
 
 
 def log_softmax(z, axis=-1):

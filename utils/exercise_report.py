@@ -10,7 +10,14 @@ plugin remembers how each check cell did and prints, at the end::
               Exercise 1.2 sigmoid: case 5 of 6 failed (...)
               ...
 
-Use it with ``pytest --nbval-lax -p utils.exercise_report lessons/01_*.ipynb``.
+It also keeps check cells honest. Check cells carry the tag
+``raises-exception`` so that JupyterLab's "Run All" goes on past an unfinished
+exercise; nbval reads that tag as "an error is expected here", which would let
+a failing check pass. For graded cells this plugin turns that back off.
+
+The repository's ``conftest.py`` loads it for every pytest run, so
+``make check LESSON=01`` and a plain ``pytest --nbval-lax lessons/01_perceptron.ipynb``
+behave the same.
 """
 
 import re
@@ -19,6 +26,7 @@ from pathlib import Path
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _GRADE_ID = re.compile(r"check_ex(\d+)_(\d+)_(\w+)")
 _results = {}
+_notebook_run = []  # non-empty once nbval collected notebook cells
 
 
 def exercise_title(grade_id):
@@ -56,9 +64,12 @@ def pytest_runtest_logreport(report):
 
 def pytest_collection_modifyitems(items):
     for item in items:
+        if hasattr(item, "cell"):
+            _notebook_run.append(True)
         grade_id = _grade_id(item)
         if grade_id:
             item.user_properties.append(("grade_id", grade_id))
+            item.options["check_exception"] = False  # a failing check must fail, whatever its tags say
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -71,5 +82,5 @@ def pytest_terminal_summary(terminalreporter):
             write(f"  {'passed' if ok else 'FAILED'}  {title}", green=ok, red=not ok)
             for line in message.splitlines():
                 write(f"          {line}")
-    if not _results:
+    if _notebook_run and not _results:
         write("No exercise check cells ran: is LESSON set to a lesson number, e.g. make check LESSON=01?")

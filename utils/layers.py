@@ -65,11 +65,24 @@ class Parameter:
 class Layer:
     """Base class: a layer has ``forward``, ``backward`` and ``parameters``.
 
-    ``training`` is True by default; ``Sequential.train()`` and ``.eval()`` set
-    it, and layers that act differently at test time (``Dropout``) read it.
+    ``training`` is True by default; ``train()`` and ``eval()`` set it (on a
+    ``Sequential``, for every layer inside), and layers that act differently at
+    test time (``Dropout``) read it.
     """
 
     training = True
+
+    def train(self):
+        """Switch to training mode (Dropout drops units). Returns self."""
+        return self._set_mode(True)
+
+    def eval(self):
+        """Switch to evaluation mode (Dropout is the identity). Returns self."""
+        return self._set_mode(False)
+
+    def _set_mode(self, training):
+        self.training = training
+        return self
 
     def forward(self, x):
         raise NotImplementedError

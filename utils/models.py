@@ -12,6 +12,7 @@ layer brings its own hand-written backward pass.
 
 import numpy as np
 
+from ._validation import check_positive_int
 from .layers import Dense, Layer
 
 
@@ -70,20 +71,10 @@ class Sequential(Layer):
         """All trainable parameters, in layer order (W then b for each Dense)."""
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def train(self):
-        """Switch every layer to training mode (Dropout drops units). Returns self."""
-        return self._set_mode(True)
-
-    def eval(self):
-        """Switch every layer to evaluation mode (Dropout is the identity). Returns self."""
-        return self._set_mode(False)
-
     def _set_mode(self, training):
         self.training = training
         for layer in self.layers:
-            layer.training = training
-            if isinstance(layer, Sequential):
-                layer._set_mode(training)
+            layer._set_mode(training)
         return self
 
     def predict(self, x, batch_size=1024):
@@ -100,6 +91,7 @@ class Sequential(Layer):
             Raw outputs: logits for a classifier trained with cross-entropy.
             The model's mode (train or eval) is restored afterwards.
         """
+        check_positive_int(batch_size, "batch_size")
         was_training = self.training
         self.eval()
         try:

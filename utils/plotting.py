@@ -28,6 +28,17 @@ def _axes(ax, figsize=(5, 4.5)):
     return ax
 
 
+def _finish(ax, xlabel, ylabel, title, legend):
+    """Label the axes, title them and show the legend, where asked."""
+    ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend()
+
+
 def plot_dataset(X, y, ax=None, *, title=None, class_names=None, s=28):
     """Scatter a 2-D dataset, one colour and marker per class.
 
@@ -187,13 +198,7 @@ def plot_function(fn, ax=None, *, z=None, label=None, title=None, xlabel="$z$", 
     (line,) = ax.plot(z, fn(z), label=label, **style)
     ax.axhline(0, color="0.7", linewidth=0.8, zorder=0)
     ax.axvline(0, color="0.7", linewidth=0.8, zorder=0)
-    ax.set_xlabel(xlabel)
-    if ylabel:
-        ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    if label:
-        ax.legend()
+    _finish(ax, xlabel, ylabel, title, legend=bool(label))
     return line
 
 
@@ -212,13 +217,7 @@ def plot_curve(values, ax=None, *, label=None, title=None, xlabel="epoch", ylabe
     epochs = np.arange(1, len(values) + 1)
     (line,) = ax.plot(epochs, values, marker="o", markersize=3, label=label, **style)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(xlabel)
-    if ylabel:
-        ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    if label:
-        ax.legend()
+    _finish(ax, xlabel, ylabel, title, legend=bool(label))
     return line
 
 

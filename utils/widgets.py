@@ -48,7 +48,9 @@ class BlitImage:
             artist.set_animated(True)  # left out of full draws: they belong to the foreground
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(fig.bbox)
-        self.widget = widgets.Image(format="png")
+        width, height = self.canvas.get_width_height()
+        self.widget = widgets.Image(format="png", width=str(width), height=str(height),  # native size: crisp
+                                    layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
         self.refresh()
 
     def render(self):
@@ -121,7 +123,7 @@ def perceptron_explorer(X, y, *, w1=1.0, w2=1.0, b=0.0):
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     controls = {"w1": _slider(w1, "w₁"), "w2": _slider(w2, "w₂"), "b": _slider(b, "b")}
-    fig = Figure(figsize=(5.5, 5), dpi=90, layout="tight")
+    fig = Figure(figsize=(5.5, 5), dpi=100, layout="tight")
     ax = fig.add_subplot()
     artists = draw_perceptron(X, y, np.array([w1, w2]), b, ax)
     legend = ax.get_legend()
