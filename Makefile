@@ -36,7 +36,7 @@ test: $(STAMP)
 
 ## make check LESSON=01: check your exercises in lessons/01_*.ipynb (save the notebook first)
 check: $(STAMP)
-	$(PY) -m pytest --nbval-lax --nbval-current-env -q --tb=no \
+	$(PY) -m pytest --nbval-lax --nbval-current-env -q --tb=no -rN \
 	  $(wildcard lessons/$(LESSON)_*.ipynb)
 
 ## make lessons: write lessons/ from solutions/ (authors only)

@@ -92,9 +92,16 @@ def make_check(lesson_path, tmp_path):
     """Run what `make check` runs on a lesson file; return its output."""
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "utils.exercise_report",
-         "-q", "--tb=no", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(lesson_path)],
+         "-q", "--tb=no", "-rN", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(lesson_path)],
         capture_output=True, text=True, cwd=tmp_path, timeout=300)
-    return result.returncode, result.stdout
+    return result.returncode, report_block(result.stdout)
+
+
+def report_block(out):
+    """The exercise report's lines: from "Lesson ..." up to pytest's closing line."""
+    lines = out.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Lesson ")), len(lines))
+    return "\n".join(line for line in lines[start:] if not line.startswith("="))
 
 
 def completed_lesson(tmp_path, wrong=None):
