@@ -8,9 +8,10 @@ Each module holds one concept, and the lessons call them by name::
 Modules, from the math up: ``activations``, ``losses`` -> ``layers`` ->
 ``models`` -> ``optimizers``, ``training``; beside them ``gradient_check``,
 ``datasets`` and ``perceptron``; on top, ``plotting``, ``widgets`` and
-``checks`` (the exercise checks). ``import utils`` loads numpy only;
-matplotlib and ipywidgets are imported when a plotting or widget function is
-first used.
+``checks`` (the exercise checks). ``import utils`` imports none of them:
+each submodule loads on first use (``utils.layers`` brings numpy), and
+matplotlib and ipywidgets load only with ``utils.plotting`` or
+``utils.widgets``.
 """
 
 import importlib
