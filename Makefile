@@ -12,17 +12,19 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 
 .PHONY: lab test check lessons solutions bench clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --editable .
+	@# The course runs offline: no "Jupyter news?" prompt, and no news fetched (only this .venv is changed).
+	$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null 2>&1
 	touch $(STAMP)
 
 ## make lab: open JupyterLab on the course's start page (LAB_ARGS: extra options, e.g. --port=8890)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --ServerApp.default_url=/lab/tree/lessons/00_welcome.ipynb \
-	  $(ROOT_FLAG) $(LAB_ARGS)
+	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(ROOT_FLAG) $(LAB_ARGS)
 
 ## make test: unit tests, exercise-check tests, then every solution notebook under nbval
 ## with one and with two BLAS threads (its outputs must not depend on the thread count)

@@ -147,4 +147,6 @@ def learner_runs_lesson_01(base, token, page, tmp_path):
                            timeout=10_000)
     assert sliders.nth(2).locator(".widget-readout").inner_text().strip() == "0.0"  # -1.0 moved by 10 x 0.1
     screenshot(page, "01_explorer_after.png", tmp_path)
+    # An offline course asks nothing about fetching Jupyter news.
+    assert page.get_by_text("notified about official Jupyter news").count() == 0
     assert lesson.read_bytes() == before, "the browser test must not save into lessons/"
