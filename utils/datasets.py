@@ -96,8 +96,8 @@ def make_moons(n=200, noise=0.1, *, rng=None, seed=None):
     _check_n_and_noise(n, noise, classes=2)
     rng = check_rng(rng, seed)
     t0, t1 = (np.linspace(0, np.pi, size) for size in _class_sizes(n, 2))
-    upper = np.column_stack([np.cos(t0), np.sin(t0)])
-    lower = np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)])
+    upper = _unit_circle(t0)
+    lower = np.array([1.0, 0.5]) - _unit_circle(t1)
     return _jitter_and_shuffle(np.concatenate([upper, lower]), _labels(n, 2), noise, rng)
 
 
