@@ -57,6 +57,16 @@ def explorer():
     return X, y, perceptron_explorer(X, y, w1=1.0, w2=1.0, b=0.0)
 
 
+def test_a_curve_of_counts_has_whole_number_ticks_and_a_loss_curve_keeps_fractions():
+    fig, (counts, losses) = plt.subplots(1, 2)
+    plotting.plot_curve([3, 1, 3, 4, 2], counts, ylabel="misclassified samples")
+    plotting.plot_curve([0.9, 0.5, 0.31, 0.3], losses, ylabel="loss")
+    fig.canvas.draw()
+    assert all(float(t).is_integer() for t in counts.get_yticks())
+    assert not all(float(t).is_integer() for t in losses.get_yticks())
+    plt.close(fig)
+
+
 def test_moving_a_slider_redraws_the_figure(explorer):
     X, y, box = explorer
     image = box.children[1]

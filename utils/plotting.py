@@ -217,6 +217,8 @@ def plot_curve(values, ax=None, *, label=None, title=None, xlabel="epoch", ylabe
     epochs = np.arange(1, len(values) + 1)
     (line,) = ax.plot(epochs, values, marker="o", markersize=3, label=label, **style)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if np.issubdtype(np.asarray(values).dtype, np.integer):  # counts: no tick at 1.5 mistakes
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     _finish(ax, xlabel, ylabel, title, legend=bool(label))
     return line
 

@@ -55,7 +55,7 @@ class Case:
     overflow_hint: str = "an intermediate value overflowed; rewrite the formula so no step can overflow."
 
 
-def show_value(x, limit=6):
+def show_value(x, limit=12):
     """A short, readable rendering of a value for a failure message."""
     if isinstance(x, np.ndarray):
         if x.size <= limit:
