@@ -38,6 +38,10 @@ def weighted_sum_whole_batch(X, w, b):
     return np.sum(X @ w) + b
 
 
+def weighted_sum_returns_a_list(X, w, b):
+    return [float(x @ w + b) for x in X]
+
+
 # Exercise 1.2 sigmoid ------------------------------------------------------------------------
 def sigmoid_naive_overflows(z):
     return 1 / (1 + np.exp(-z))
@@ -69,6 +73,10 @@ def perceptron_predict_strict_inequality(X, w, b):
 
 def perceptron_predict_uses_sigmoid(X, w, b):
     return 1 / (1 + np.exp(-np.clip(X @ w + b, -500, 500)))
+
+
+def perceptron_predict_returns_booleans(X, w, b):
+    return X @ w + b >= 0
 
 
 # Exercise 1.4 and_weights --------------------------------------------------------------------
@@ -109,6 +117,11 @@ def perceptron_update_without_eta(w, b, x, y, eta=1.0):
     return w + error * x, b + error
 
 
+def perceptron_update_strict_inequality(w, b, x, y, eta=1.0):
+    error = y - float(x @ w + b > 0)
+    return w + eta * error * x, b + eta * error
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
     "ex0_1_column_means": [(column_means_over_rows, "axis=0"),
@@ -117,19 +130,22 @@ WRONG_ANSWERS = {
     "ex1_1_weighted_sum": [(weighted_sum_forgot_bias, "forget to add the bias"),
                            (weighted_sum_bias_subtracted, "wrong sign"),
                            (weighted_sum_no_sum_over_features, "did not sum over the features"),
-                           (weighted_sum_whole_batch, "one value per sample")],
+                           (weighted_sum_whole_batch, "one value per sample"),
+                           (weighted_sum_returns_a_list, "expected a numpy array, got a Python list")],
     "ex1_2_sigmoid": [(sigmoid_naive_overflows, "overflow"),
                       (sigmoid_sign_flipped, "sign is flipped"),
                       (sigmoid_upcasts_to_float64, "dtype float32"),
                       (sigmoid_is_tanh, "tanh")],
     "ex1_3_perceptron_predict": [(perceptron_predict_returns_z, "apply the step"),
                                  (perceptron_predict_strict_inequality, "z >= 0, not z > 0"),
-                                 (perceptron_predict_uses_sigmoid, "step function")],
+                                 (perceptron_predict_uses_sigmoid, "step function"),
+                                 (perceptron_predict_returns_booleans, "got booleans")],
     "ex1_4_and_weights": [(and_weights_computes_or, "compute OR"),
                           (and_weights_bias_too_large, "b is too large"),
                           (and_weights_returns_one_value, "must return a pair")],
     "ex1_5_perceptron_update": [(perceptron_update_sign_flipped, "wrong sign"),
                                 (perceptron_update_forgot_bias, "bias did not change"),
                                 (perceptron_update_in_place, "in place"),
-                                (perceptron_update_without_eta, "learning rate eta is missing")],
+                                (perceptron_update_without_eta, "learning rate eta is missing"),
+                                (perceptron_update_strict_inequality, "not z > 0")],
 }

@@ -88,6 +88,11 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=False):
     got_arr, exp_arr = np.asarray(got), np.asarray(expected)
     if not np.issubdtype(got_arr.dtype, np.number) and got_arr.dtype != bool:
         return f"expected numbers, got {type(got).__name__}"
+    if isinstance(got, (list, tuple)) and exp_arr.ndim > 0:
+        return (f"expected a numpy array, got a Python {type(got).__name__}: compute with numpy "
+                f"(or wrap the result in np.array(...)) so that `>=`, `@` and `.shape` work on it")
+    if got_arr.dtype == bool and exp_arr.dtype != bool:
+        return "expected numbers, got booleans (True/False): convert them, e.g. `(z >= 0).astype(float)`"
     if got_arr.shape != exp_arr.shape:
         hint = " (transposed?)" if got_arr.shape == exp_arr.shape[::-1] and got_arr.ndim > 1 else ""
         return f"expected shape {exp_arr.shape}, got shape {got_arr.shape}{hint}"

@@ -135,7 +135,9 @@ def _update_cases():
               ("a missed class-1 sample with learning rate eta = 0.1", np.array([0.2, -0.4, 0.1]), 0.3,
                np.array([1.0, 1.0, -2.0]), 1, 0.1),
               ("a false alarm with learning rate eta = 0.5", np.array([0.5, 0.5]), 0.0,
-               np.array([1.0, 3.0]), 0, 0.5)]
+               np.array([1.0, 3.0]), 0, 0.5),
+              ("the first step from w = 0, b = 0: z = 0, so y_hat = 1, a false alarm for y = 0",
+               np.array([0.0, 0.0]), 0.0, np.array([2.0, -1.0]), 0, 1.0)]
     cases = []
     for description, w, b, x, y, eta in inputs:
         y_hat = perceptron_predict(x[None, :], w, b)[0]
@@ -145,6 +147,9 @@ def _update_cases():
             "the update has the wrong sign: use (y - y_hat), so w moves towards a missed class-1 sample.":
                 (w - eta * (y - y_hat) * x, b - eta * (y - y_hat)),
             "the bias did not change: update it too, b + eta * (y - y_hat).": (w + eta * (y - y_hat) * x, b),
+            # before the next one: at z = 0 exactly, using z gives the same numbers
+            "a sample with z = 0 exactly is predicted as class 1: y_hat = step(z) uses z >= 0, not z > 0.":
+                (w + eta * (y - float(z > 0)) * x, b + eta * (y - float(z > 0))),
             "you used z instead of y_hat = step(z) in the error (y - y_hat).":
                 (w + eta * (y - z) * x, b + eta * (y - z)),
             "the learning rate eta is missing from the update.": (w + (y - y_hat) * x, b + (y - y_hat)),
