@@ -12,6 +12,7 @@ import pytest
 from notebook_tools import all_exercises
 from utils.authoring import strip_hidden_tests, strip_solutions
 from utils.checks import ExerciseNotDone
+from utils.checks.core import exp_overflow_raises
 from utils.exercise_report import exercise_title
 from wrong_answers import WRONG_ANSWERS
 
@@ -92,3 +93,11 @@ def test_failure_messages_never_show_the_solution_code(lesson, grade_id, cell, c
             run_check(check_cell, ns, hidden=False)
         for line in code_lines:
             assert line not in str(failure.value), f"{wrong.__name__}'s message shows solution code {line!r}"
+
+
+def test_exp_overflow_raises_despite_errstate_and_restores_numpy_exp():
+    exp = np.exp
+    with pytest.raises(FloatingPointError):
+        with exp_overflow_raises(), np.errstate(over="ignore"):
+            np.exp(np.array([1000.0]))
+    assert np.exp is exp and isinstance(np.exp, np.ufunc)

@@ -89,9 +89,11 @@ def test_a_lesson_as_shipped_fails_only_in_its_check_cells(path):
 
 
 def make_check(lesson_path, tmp_path):
-    """Run what `make check` runs on a lesson file; return its output."""
+    """Run what `make check` runs on a lesson file, from a folder outside the repository; return its output.
+
+    The exercise report comes from the installed course's pytest entry point, not from a conftest.py."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "utils.exercise_report",
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
          "-q", "--tb=no", "-rN", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(lesson_path)],
         capture_output=True, text=True, cwd=tmp_path, timeout=300)
     return result.returncode, report_block(result.stdout)

@@ -62,6 +62,15 @@ def sigmoid_is_tanh(z):
     return np.tanh(z)
 
 
+def sigmoid_overflow_silenced(z):
+    with np.errstate(over="ignore"):  # hides the overflow; 1 / (1 + inf) happens to be right
+        return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_where_computes_both_forms(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+
 # Exercise 1.3 perceptron_predict -------------------------------------------------------------
 def perceptron_predict_returns_z(X, w, b):
     return X @ w + b
@@ -75,6 +84,14 @@ def perceptron_predict_uses_sigmoid(X, w, b):
     return 1 / (1 + np.exp(-np.clip(X @ w + b, -500, 500)))
 
 
+def perceptron_predict_forgot_bias_and_strict(X, w, b):
+    return (X @ w > 0).astype(float)
+
+
+def perceptron_predict_plus_minus_one(X, w, b):
+    return np.sign(X @ w + b)
+
+
 def perceptron_predict_returns_booleans(X, w, b):
     return X @ w + b >= 0
 
@@ -86,6 +103,10 @@ def and_weights_computes_or():
 
 def and_weights_bias_too_large():
     return np.array([1.0, 1.0]), 0.5
+
+
+def and_weights_bias_first():
+    return -1.5, np.array([1.0, 1.0])
 
 
 def and_weights_returns_one_value():
@@ -135,14 +156,19 @@ WRONG_ANSWERS = {
     "ex1_2_sigmoid": [(sigmoid_naive_overflows, "overflow"),
                       (sigmoid_sign_flipped, "sign is flipped"),
                       (sigmoid_upcasts_to_float64, "dtype float32"),
-                      (sigmoid_is_tanh, "tanh")],
+                      (sigmoid_is_tanh, "tanh"),
+                      (sigmoid_overflow_silenced, "Silencing the warning does not count"),
+                      (sigmoid_where_computes_both_forms, "computes both a and b for every element")],
     "ex1_3_perceptron_predict": [(perceptron_predict_returns_z, "apply the step"),
                                  (perceptron_predict_strict_inequality, "z >= 0, not z > 0"),
                                  (perceptron_predict_uses_sigmoid, "step function"),
-                                 (perceptron_predict_returns_booleans, "got booleans")],
+                                 (perceptron_predict_returns_booleans, "got booleans"),
+                                 (perceptron_predict_forgot_bias_and_strict, "the bias is missing"),
+                                 (perceptron_predict_plus_minus_one, "-1 and 1")],
     "ex1_4_and_weights": [(and_weights_computes_or, "compute OR"),
                           (and_weights_bias_too_large, "b is too large"),
-                          (and_weights_returns_one_value, "must return a pair")],
+                          (and_weights_returns_one_value, "must return a pair"),
+                          (and_weights_bias_first, "wrong order")],
     "ex1_5_perceptron_update": [(perceptron_update_sign_flipped, "wrong sign"),
                                 (perceptron_update_forgot_bias, "bias did not change"),
                                 (perceptron_update_in_place, "in place"),

@@ -15,9 +15,10 @@ It also keeps check cells honest. Check cells carry the tag
 exercise; nbval reads that tag as "an error is expected here", which would let
 a failing check pass. For graded cells this plugin turns that back off.
 
-The repository's ``conftest.py`` loads it for every pytest run, so
-``make check LESSON=01`` and a plain ``pytest --nbval-lax lessons/01_perceptron.ipynb``
-behave the same.
+Installing the course registers it with pytest (an entry point in
+``pyproject.toml``), so ``make check LESSON=01``, a plain
+``pytest --nbval-lax lessons/01_perceptron.ipynb`` and the same command on a
+copy of the lesson outside the repository all behave the same.
 """
 
 import re

@@ -255,7 +255,7 @@ def plot_perceptron_diagram(ax=None, *, n_inputs=2, title="A perceptron"):
     ----------
     ax : matplotlib Axes, optional
     n_inputs : int, default 2
-        Inputs drawn as :math:`x_1 \dots x_D`.
+        Inputs drawn as :math:`x_1 \dots x_D`; the formula below the drawing has as many terms.
 
     Returns
     -------
@@ -278,7 +278,9 @@ def plot_perceptron_diagram(ax=None, *, n_inputs=2, title="A perceptron"):
     ax.text(0.71, 0.5, "$g$", bbox={**circle, "facecolor": "#d3eee3"}, **node)
     ax.annotate("", xy=(0.9, 0.5), xytext=(0.75, 0.5), arrowprops=dict(arrowstyle="->", linewidth=1.5))
     ax.text(0.94, 0.5, r"$\hat y$", **node)
-    ax.text(0.47, 0.03, r"$z = w_1 x_1 + \dots + w_D x_D + b \qquad \hat y = g(z)$", fontsize=12, ha="center")
+    terms = (" + ".join(f"w_{j} x_{j}" for j in range(1, n_inputs + 1)) if n_inputs <= 3
+             else r"w_1 x_1 + \dots + w_D x_D")  # the formula of the inputs drawn
+    ax.text(0.47, 0.03, rf"$z = {terms} + b \qquad \hat y = g(z)$", fontsize=12, ha="center")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")

@@ -14,6 +14,7 @@ the course's functions must be stable for extreme inputs.
 """
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,6 +155,26 @@ def call_learner(title, fn, case, number, total):
     return got
 
 
+@contextmanager
+def exp_overflow_raises():
+    """While a check runs the learner's code, ``np.exp`` raises on overflow, always.
+
+    The learner's own ``np.errstate(over="ignore")`` would otherwise hide the overflow
+    that a stability exercise is about: ``1 / (1 + inf)`` happens to be the right answer.
+    """
+    original = np.exp
+
+    def exp(*args, **kwargs):
+        with np.errstate(over="raise"):
+            return original(*args, **kwargs)
+
+    np.exp = exp
+    try:
+        yield
+    finally:
+        np.exp = original
+
+
 def not_done(title):
     return (f"{title} is not done yet (it, or a function it calls, still raises NotImplementedError): "
             f"in the exercise cell above, replace `raise NotImplementedError()` with your code, "
@@ -184,8 +205,14 @@ def failure(title, case, number, total, problem, got=None):
 
 
 def diagnose(got, case):
-    """The hint of the first known mistake whose result equals `got`, or None."""
-    for hint, wrong_result in case.mistakes.items():
-        if compare(got, wrong_result) is None and compare(got, case.expected) is not None:
-            return hint
-    return None
+    """The hint of the known mistake whose result equals `got`, or None.
+
+    When several mistakes give the same wrong result on this case, all of them are named:
+    the check cannot tell which one the learner made.
+    """
+    if compare(got, case.expected) is None:
+        return None
+    hints = [hint for hint, wrong_result in case.mistakes.items() if compare(got, wrong_result) is None]
+    if len(hints) <= 1:
+        return hints[0] if hints else None
+    return "more than one mistake gives this result: " + "; or ".join(h.rstrip(".") for h in hints) + "."

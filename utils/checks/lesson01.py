@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import sigmoid, step
 from ..perceptron import perceptron_predict, perceptron_update, weighted_sum
-from .core import Case, failure, run_cases, call_learner, show_value
+from .core import Case, call_learner, exp_overflow_raises, failure, run_cases, show_value
 
 _rng = np.random.default_rng(1)
 _X3 = np.array([[1.0, 2.0], [0.5, -1.0], [-2.0, 0.0]])
@@ -39,9 +39,16 @@ def check_weighted_sum(weighted_sum):
     run_cases("Exercise 1.1 weighted_sum", weighted_sum, _weighted_sum_cases())
 
 
-_SIGMOID_OVERFLOW = ("For z = -1000, e^(-z) = e^1000 overflows. Multiply the top and bottom of the "
-                     "formula by e^z: for negative z, e^z / (1 + e^z) is the same number and its exponent "
-                     "is never large (see the lesson's paragraph on numerical stability).")
+_WHERE_AND_SILENCE = ("np.where(condition, a, b) computes both a and b for every element, so each form "
+                      "must be safe for every z: build both from the one exponential e^(-|z|), which is at most 1. "
+                      "Silencing the warning does not count: the overflow still happens.")
+_SIGMOID_OVERFLOW = {
+    "negative": ("For z = -1000, e^(-z) = e^1000 overflows. Multiply the top and bottom of the formula by "
+                 "e^z: for negative z, e^z / (1 + e^z) is the same number and its exponent is never large "
+                 "(see the lesson's paragraph on numerical stability). " + _WHERE_AND_SILENCE),
+    "positive": ("For z = 800, e^z overflows: the form e^z / (1 + e^z), meant for negative z, was computed "
+                 "for a positive z too. " + _WHERE_AND_SILENCE),
+}
 
 
 def _sigmoid_cases():
@@ -53,7 +60,8 @@ def _sigmoid_cases():
               ("float32 input stays float32", np.array([-3.0, 0.0, 3.0], dtype=np.float32))]
     cases = []
     for description, z in inputs:
-        cases.append(Case(description, (z,), sigmoid(z), names=("z",), overflow_hint=_SIGMOID_OVERFLOW, mistakes={
+        overflow_hint = _SIGMOID_OVERFLOW["positive" if np.max(z) > 0 else "negative"]
+        cases.append(Case(description, (z,), sigmoid(z), names=("z",), overflow_hint=overflow_hint, mistakes={
             "the sign is flipped: sigma(z) = 1 / (1 + e^(-z)), with a minus in the exponent.": sigmoid(-z),
             "you computed tanh; the sigmoid's outputs lie in (0, 1), not (-1, 1).": np.tanh(z),
             "the '1 +' is missing from the denominator.": np.exp(np.minimum(z, 700.0)),
@@ -63,12 +71,16 @@ def _sigmoid_cases():
 
 def check_sigmoid(sigmoid):
     """Exercise 1.2: a sigmoid that is exact and raises no warning for any input."""
-    run_cases("Exercise 1.2 sigmoid", sigmoid, _sigmoid_cases(), check_dtype=True)
+    with exp_overflow_raises():  # even inside the learner's np.errstate(over="ignore")
+        run_cases("Exercise 1.2 sigmoid", sigmoid, _sigmoid_cases(), check_dtype=True)
 
 
 def _predict_cases():
     on_boundary = np.array([[1.0, 1.0], [2.0, 0.0], [0.0, 0.0]])
+    bias_decides = np.array([[1.0, 0.0], [-1.0, 0.0], [-1.0, -1.0], [0.4, 0.2]])
     inputs = [("a batch of 3 samples", _X3, np.array([0.5, -1.0]), 0.25),
+              ("the bias decides: without b, one of these samples changes class", bias_decides,
+               np.array([1.0, 1.0]), 1.2),
               ("points exactly on the boundary (z = 0) belong to class 1", on_boundary,
                np.array([1.0, 1.0]), -2.0),
               ("5 samples with 3 features", _X5, np.array([1.0, -2.0, 0.5]), 0.1)]
@@ -81,6 +93,8 @@ def _predict_cases():
             "a point with z = 0 exactly should be class 1: use z >= 0, not z > 0.": (z > 0).astype(float),
             "you used the sigmoid; the perceptron's output is the step function, 0 or 1.": sigmoid(z),
             "the classes are swapped: step(z) is 1 where z >= 0.": (z < 0).astype(float),
+            "the bias is missing: the step is applied to z = X @ w + b.": (X @ w >= 0).astype(float),
+            "your outputs are -1 and 1 (np.sign); this perceptron's classes are 0 and 1.": np.sign(z),
         }))
     return cases
 
@@ -95,18 +109,33 @@ GATE_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 AND_TABLE = np.array([0.0, 0.0, 0.0, 1.0])
 
 
+def _weights_and_bias(title, case, result):
+    """``(w, b)`` as a float array of shape (2,) and a float, or a failure that says what is off."""
+    def fail(problem):
+        return AssertionError(failure(title, case, 1, 1, problem))
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        return_value = show_value(result) if isinstance(result, np.ndarray) else repr(result)
+        raise fail(f"and_weights() must return a pair (w, b), as in `return w, b`; got {return_value}")
+    try:
+        w, b = (np.asarray(part, dtype=float) for part in result)
+    except (TypeError, ValueError):
+        raise fail(f"w and b must be numbers; got {result!r}") from None
+    if w.size == 1 and b.shape == (2,):
+        raise fail("the pair is in the wrong order: return (w, b), the weights first, then the bias")
+    if w.shape != (2,):
+        raise fail(f"w must have shape (2,), one weight per input; got shape {w.shape}")
+    if b.size != 1:
+        raise fail(f"b must be a single number; got shape {b.shape}")
+    return w, float(b.reshape(()))
+
+
 def check_and_weights(and_weights):
     """Exercise 1.4: weights ``(w, b)`` for which a perceptron computes AND."""
     title = "Exercise 1.4 and_weights"
     table = Case("the AND truth table", (), AND_TABLE,
                  input_text="the four inputs (0, 0), (0, 1), (1, 0), (1, 1)")
     result = call_learner(title, and_weights, table, 1, 1)
-    if not (isinstance(result, tuple) and len(result) == 2):
-        raise AssertionError(failure(title, table, 1, 1,
-                                     f"and_weights() must return a pair (w, b), got {show_value(result)}"))
-    w, b = np.asarray(result[0], dtype=float), float(np.asarray(result[1]))
-    if w.shape != (2,):
-        raise AssertionError(failure(title, table, 1, 1, f"w must have shape (2,), got {w.shape}"))
+    w, b = _weights_and_bias(title, table, result)
     got = perceptron_predict(GATE_INPUTS, w, b)
     if not np.array_equal(got, AND_TABLE):
         rows = [f"({x1:.0f}, {x2:.0f}) -> {g:.0f} (AND gives {t:.0f})"
@@ -147,7 +176,6 @@ def _update_cases():
             "the update has the wrong sign: use (y - y_hat), so w moves towards a missed class-1 sample.":
                 (w - eta * (y - y_hat) * x, b - eta * (y - y_hat)),
             "the bias did not change: update it too, b + eta * (y - y_hat).": (w + eta * (y - y_hat) * x, b),
-            # before the next one: at z = 0 exactly, using z gives the same numbers
             "a sample with z = 0 exactly is predicted as class 1: y_hat = step(z) uses z >= 0, not z > 0.":
                 (w + eta * (y - float(z > 0)) * x, b + eta * (y - float(z > 0))),
             "you used z instead of y_hat = step(z) in the error (y - y_hat).":
