@@ -67,6 +67,10 @@ def sigmoid_overflow_silenced(z):
         return 1 / (1 + np.exp(-z))
 
 
+def sigmoid_clipped_at_20(z):
+    return 1 / (1 + np.exp(-np.clip(z, -20, 20)))  # no overflow, but sigma(-50) comes out as 2e-9
+
+
 def sigmoid_where_computes_both_forms(z):
     return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
 
@@ -158,7 +162,8 @@ WRONG_ANSWERS = {
                       (sigmoid_upcasts_to_float64, "dtype float32"),
                       (sigmoid_is_tanh, "tanh"),
                       (sigmoid_overflow_silenced, "Silencing the warning does not count"),
-                      (sigmoid_where_computes_both_forms, "computes both a and b for every element")],
+                      (sigmoid_where_computes_both_forms, "computes both a and b for every element"),
+                      (sigmoid_clipped_at_20, "only where the answer is tiny")],
     "ex1_3_perceptron_predict": [(perceptron_predict_returns_z, "apply the step"),
                                  (perceptron_predict_strict_inequality, "z >= 0, not z > 0"),
                                  (perceptron_predict_uses_sigmoid, "step function"),

@@ -102,8 +102,16 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=False):
     if not np.all(np.isfinite(got_arr)) and np.all(np.isfinite(exp_arr)):
         return "the result contains inf or nan where the answer is finite"
     if not np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol):
+        if atol < _TINY and np.allclose(got_arr, exp_arr, rtol=rtol, atol=_TINY):
+            return (f"the values differ only where the answer is tiny (below {_TINY:g}), so your formula is "
+                    f"inaccurate there: compare expected and got. Tiny values matter: a later lesson takes "
+                    f"their logarithm.")
         return "the values differ"
     return None
+
+
+#: Below this size, the checks' default tolerance counts numbers as equal; checks with atol=0 do not.
+_TINY = 1e-8
 
 
 def run_cases(title, fn, cases, **compare_options):
