@@ -37,9 +37,11 @@ test: $(STAMP)
 	done
 
 ## make check LESSON=01: check your exercises in lessons/01_*.ipynb (save the notebook first)
+LESSON_FILE = $(wildcard lessons/$(LESSON)_*.ipynb)
 check: $(STAMP)
-	$(PY) -m pytest --nbval-lax --nbval-current-env -q --tb=no -rN \
-	  $(wildcard lessons/$(LESSON)_*.ipynb)
+	@test -n "$(LESSON_FILE)" || { echo "make check: no lesson lessons/$(LESSON)_*.ipynb;" \
+	  "give its two-digit number, e.g. make check LESSON=01"; exit 2; }
+	$(PY) -m pytest --nbval-lax --nbval-current-env -q --tb=no -rN $(LESSON_FILE)
 
 ## make lessons: write lessons/ from solutions/ (authors only)
 lessons: $(STAMP)

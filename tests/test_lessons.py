@@ -142,3 +142,11 @@ def test_make_check_explains_a_wrong_answer(tmp_path):
     assert code != 0
     assert "4 of 5 exercises pass" in out, out
     assert "FAILED  Exercise 1.2 sigmoid" in out and "e^(-z) = e^1000 overflows" in out, out
+
+
+def test_make_check_with_a_lesson_that_does_not_exist_says_so_instead_of_running_every_test():
+    result = subprocess.run(["make", "--no-print-directory", "check", "LESSON=1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "give its two-digit number, e.g. make check LESSON=01" in result.stdout + result.stderr
+    assert "passed" not in result.stdout

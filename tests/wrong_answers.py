@@ -21,6 +21,13 @@ def column_means_integer_division(X):
     return X.sum(axis=0) // X.shape[0]
 
 
+def column_means_accumulates_into_a_view(X):
+    total = X[0]  # a view of X's first row, not a copy
+    for row in X[1:]:
+        total += row
+    return total / X.shape[0]
+
+
 # Exercise 1.1 weighted_sum -------------------------------------------------------------------
 def weighted_sum_forgot_bias(X, w, b):
     return X @ w
@@ -65,6 +72,17 @@ def sigmoid_is_tanh(z):
 def sigmoid_overflow_silenced(z):
     with np.errstate(over="ignore"):  # hides the overflow; 1 / (1 + inf) happens to be right
         return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_power_overflow_silenced(z):
+    with np.errstate(over="ignore"):  # np.e ** x, not np.exp: the same overflow, hidden the same way
+        return 1 / (1 + np.e ** (-z))
+
+
+def sigmoid_if_on_an_array(z):
+    if z >= 0:  # fine for one number, ambiguous for an array
+        return 1 / (1 + np.exp(-z))
+    return np.exp(z) / (1 + np.exp(z))
 
 
 def sigmoid_clipped_at_20(z):
@@ -142,6 +160,16 @@ def perceptron_update_without_eta(w, b, x, y, eta=1.0):
     return w + error * x, b + error
 
 
+def perceptron_update_eta_only_on_w(w, b, x, y, eta=1.0):
+    error = y - _y_hat(w, b, x)
+    return w + eta * error * x, b + error
+
+
+def perceptron_update_bias_as_an_array(w, b, x, y, eta=1.0):
+    y_hat = (x[None, :] @ w + b >= 0).astype(float)  # a batch of one: shape (1,)
+    return w + eta * (y - y_hat[0]) * x, b + eta * (y - y_hat)
+
+
 def perceptron_update_strict_inequality(w, b, x, y, eta=1.0):
     error = y - float(x @ w + b > 0)
     return w + eta * error * x, b + eta * error
@@ -151,18 +179,21 @@ def perceptron_update_strict_inequality(w, b, x, y, eta=1.0):
 WRONG_ANSWERS = {
     "ex0_1_column_means": [(column_means_over_rows, "axis=0"),
                            (column_means_forgot_to_divide, "did not divide"),
-                           (column_means_integer_division, "integer division")],
+                           (column_means_integer_division, "rounded down to whole numbers"),
+                           (column_means_accumulates_into_a_view, "is a view that shares memory")],
     "ex1_1_weighted_sum": [(weighted_sum_forgot_bias, "forget to add the bias"),
                            (weighted_sum_bias_subtracted, "wrong sign"),
                            (weighted_sum_no_sum_over_features, "did not sum over the features"),
                            (weighted_sum_whole_batch, "one value per sample"),
                            (weighted_sum_returns_a_list, "expected a numpy array, got a Python list")],
     "ex1_2_sigmoid": [(sigmoid_naive_overflows, "overflow"),
-                      (sigmoid_sign_flipped, "sign is flipped"),
+                      (sigmoid_sign_flipped, "mirror image"),
                       (sigmoid_upcasts_to_float64, "dtype float32"),
                       (sigmoid_is_tanh, "tanh"),
-                      (sigmoid_overflow_silenced, "Silencing the warning does not count"),
-                      (sigmoid_where_computes_both_forms, "computes both a and b for every element"),
+                      (sigmoid_overflow_silenced, "silences numpy's warnings (errstate)"),
+                      (sigmoid_power_overflow_silenced, "silences numpy's warnings (errstate)"),
+                      (sigmoid_if_on_an_array, "np.where(condition, a, b) chooses element by element"),
+                      (sigmoid_where_computes_both_forms, "computes both of its forms for every element"),
                       (sigmoid_clipped_at_20, "only where the answer is tiny")],
     "ex1_3_perceptron_predict": [(perceptron_predict_returns_z, "apply the step"),
                                  (perceptron_predict_strict_inequality, "z >= 0, not z > 0"),
@@ -178,5 +209,7 @@ WRONG_ANSWERS = {
                                 (perceptron_update_forgot_bias, "bias did not change"),
                                 (perceptron_update_in_place, "in place"),
                                 (perceptron_update_without_eta, "learning rate eta is missing"),
-                                (perceptron_update_strict_inequality, "not z > 0")],
+                                (perceptron_update_strict_inequality, "not z > 0"),
+                                (perceptron_update_eta_only_on_w, "eta scales the bias's step too"),
+                                (perceptron_update_bias_as_an_array, "expected a single number")],
 }

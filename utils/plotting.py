@@ -101,7 +101,8 @@ def half_plane(w, b, xlim, ylim):
     return np.array(polygon).reshape(-1, 2), np.array(crossings).reshape(-1, 2)
 
 
-def plot_linear_boundary(w, b, ax=None, *, shade=True, color="black", linestyle="solid", linewidth=2):
+def plot_linear_boundary(w, b, ax=None, *, shade=True, color="black", linestyle="solid", linewidth=2,
+                         label=None):
     r"""Draw the line :math:`w_1 x_1 + w_2 x_2 + b = 0` across the axes, shading each side.
 
     Call it after the data is plotted, so the line spans the data's limits.
@@ -116,6 +117,8 @@ def plot_linear_boundary(w, b, ax=None, *, shade=True, color="black", linestyle=
     shade : bool, default True
     color, linestyle, linewidth
         Style of the line.
+    label : str, optional
+        The line's entry in a legend.
 
     Returns
     -------
@@ -131,7 +134,7 @@ def plot_linear_boundary(w, b, ax=None, *, shade=True, color="black", linestyle=
         for k in (1, 0):
             artists.append(ax.add_patch(Polygon(np.zeros((0, 2)), closed=True, facecolor=CLASS_COLORS[k],
                                                 alpha=REGION_ALPHA, edgecolor="none", zorder=0)))
-    (line,) = ax.plot([], [], color=color, linestyle=linestyle, linewidth=linewidth, zorder=2)
+    (line,) = ax.plot([], [], color=color, linestyle=linestyle, linewidth=linewidth, zorder=2, label=label)
     artists.append(line)
     xlim, ylim = ax.get_xlim(), ax.get_ylim()
     update_linear_boundary(artists, w, b, xlim, ylim)

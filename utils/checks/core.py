@@ -13,6 +13,7 @@ Floating-point warnings (overflow in ``exp``, say) count as failures, because
 the course's functions must be stable for extreme inputs.
 """
 
+import inspect
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,7 +61,8 @@ def show_value(x, limit=12):
     """A short, readable rendering of a value for a failure message."""
     if isinstance(x, np.ndarray):
         if x.size <= limit:
-            body = np.array2string(x, precision=4, suppress_small=True, separator=", ", max_line_width=10**6)
+            # suppress_small=False: sigma(-50) = 1.9e-22 must not print as 0
+            body = np.array2string(x, precision=4, suppress_small=False, separator=", ", max_line_width=10**6)
             body = " ".join(body.split())
         else:
             flat = ", ".join(f"{v:.4g}" for v in x.ravel()[:limit])
@@ -77,7 +79,7 @@ def show_value(x, limit=12):
 def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=False):
     """Return None when `got` matches `expected`, else a sentence saying how it differs."""
     if isinstance(expected, tuple):
-        if not isinstance(got, tuple) or len(got) != len(expected):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected a tuple of {len(expected)} values, got {type(got).__name__}"
         for k, (g, e) in enumerate(zip(got, expected)):
             problem = compare(g, e, rtol=rtol, atol=atol, check_dtype=check_dtype)
@@ -95,7 +97,14 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=False):
     if got_arr.dtype == bool and exp_arr.dtype != bool:
         return "expected numbers, got booleans (True/False): convert them, e.g. `(z >= 0).astype(float)`"
     if got_arr.shape != exp_arr.shape:
-        hint = " (transposed?)" if got_arr.shape == exp_arr.shape[::-1] and got_arr.ndim > 1 else ""
+        if exp_arr.ndim == 0 and got_arr.size == 1:
+            return (f"expected a single number, got an array of shape {got_arr.shape}: take its one element, "
+                    f"e.g. `a[0]` or `float(a)`")
+        hint = ""
+        if got_arr.shape == exp_arr.shape[::-1] and got_arr.ndim > 1:
+            hint = " (transposed?)"
+        elif got_arr.squeeze().shape == exp_arr.shape:
+            hint = " (an extra axis of length 1: a w of shape (D, 1), or keepdims=True?)"
         return f"expected shape {exp_arr.shape}, got shape {got_arr.shape}{hint}"
     if check_dtype and got_arr.dtype != exp_arr.dtype:
         return f"expected dtype {exp_arr.dtype}, got dtype {got_arr.dtype}"
@@ -152,15 +161,32 @@ def call_learner(title, fn, case, number, total):
         raise AssertionError(failure(title, case, number, total,
                                      f"numpy warned: {err}. {case.overflow_hint}")) from None
     except Exception as err:  # the learner's code raised: say so, in one line
-        raise AssertionError(failure(title, case, number, total,
-                                     f"your function raised {type(err).__name__}: {err}")) from None
+        problem = f"your function raised {type(err).__name__}: {err}"
+        if isinstance(err, ValueError) and "truth value of an array" in str(err):
+            problem += (". An `if` on an array needs one True or False, but the array holds many; "
+                        "np.where(condition, a, b) chooses element by element")
+        raise AssertionError(failure(title, case, number, total, problem)) from None
     for k, (before, after) in enumerate(zip(case.args, args)):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after):
             name = case.names[k] if case.names else f"argument {k + 1}"
             raise AssertionError(failure(title, case, number, total,
                                          f"your function changed its input `{name}` in place; "
-                                         f"compute a new array instead (`{name} + ...`, not `{name} += ...`)."))
+                                         f"compute a new array instead (`{name} + ...`, not `{name} += ...`). "
+                                         f"A slice such as `{name}[0]` is a view that shares memory with "
+                                         f"`{name}`: `+=` on it writes into `{name}` (use `.copy()`)."))
     return got
+
+
+_SILENCERS = ("errstate", "seterr", "catch_warnings", "filterwarnings", "simplefilter")
+
+
+def silenced_warnings(fn):
+    """The first way of silencing numpy's warnings that `fn`'s source uses, or None."""
+    try:
+        source = inspect.getsource(fn)
+    except (OSError, TypeError):  # no source to read (a builtin, a lambda typed at a prompt)
+        return None
+    return next((word for word in _SILENCERS if word in source), None)
 
 
 @contextmanager

@@ -20,7 +20,9 @@ def _cases():
             "you summed the columns but did not divide by the number of samples N.": X.sum(axis=0),
             "you divided by the number of features D; a mean divides by the number of samples N = X.shape[0].":
                 X.sum(axis=0) / X.shape[1],
-            "integer division (//) rounds down; use / (or np.mean) for a true mean.": X.sum(axis=0) // N,
+            "the result was rounded down to whole numbers: with integer features, use true division / "
+            "(not //) and add up in floats (np.zeros(D), not np.zeros_like(X[0]), which is an integer array).":
+                X.sum(axis=0) // N,
         }))
     return cases
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import sigmoid, step
 from ..perceptron import perceptron_predict, perceptron_update, weighted_sum
-from .core import Case, call_learner, exp_overflow_raises, failure, run_cases, show_value
+from .core import Case, call_learner, exp_overflow_raises, failure, run_cases, show_value, silenced_warnings
 
 _rng = np.random.default_rng(1)
 _X3 = np.array([[1.0, 2.0], [0.5, -1.0], [-2.0, 0.0]])
@@ -39,15 +39,11 @@ def check_weighted_sum(weighted_sum):
     run_cases("Exercise 1.1 weighted_sum", weighted_sum, _weighted_sum_cases())
 
 
-_WHERE_AND_SILENCE = ("np.where(condition, a, b) computes both a and b for every element, so each form "
-                      "must be safe for every z: build both from the one exponential e^(-|z|), which is at most 1. "
-                      "Silencing the warning does not count: the overflow still happens.")
 _SIGMOID_OVERFLOW = {
-    "negative": ("For z = -1000, e^(-z) = e^1000 overflows. Multiply the top and bottom of the formula by "
-                 "e^z: for negative z, e^z / (1 + e^z) is the same number and its exponent is never large "
-                 "(see the lesson's paragraph on numerical stability). " + _WHERE_AND_SILENCE),
-    "positive": ("For z = 800, e^z overflows: the form e^z / (1 + e^z), meant for negative z, was computed "
-                 "for a positive z too. " + _WHERE_AND_SILENCE),
+    "negative": ("For z = -1000, e^(-z) = e^1000 overflows. For negative z use the same number in the form "
+                 "e^z / (1 + e^z) (the lesson's paragraph on numerical stability), built from e^(-|z|)."),
+    "positive": ("For z = 800, e^z overflows: np.where computes both of its forms for every element, so the "
+                 "form for negative z ran on z = 800 too. Build both forms from e^(-|z|), which is at most 1."),
 }
 
 
@@ -62,7 +58,8 @@ def _sigmoid_cases():
     for description, z in inputs:
         overflow_hint = _SIGMOID_OVERFLOW["positive" if np.max(z) > 0 else "negative"]
         cases.append(Case(description, (z,), sigmoid(z), names=("z",), overflow_hint=overflow_hint, mistakes={
-            "the sign is flipped: sigma(z) = 1 / (1 + e^(-z)), with a minus in the exponent.": sigmoid(-z),
+            "you computed sigma(-z), the mirror image: check the sign in the exponent, and which form "
+            "np.where picks for which sign of z.": sigmoid(-z),
             "you computed tanh; the sigmoid's outputs lie in (0, 1), not (-1, 1).": np.tanh(z),
             "the '1 +' is missing from the denominator.": np.exp(np.minimum(z, 700.0)),
         }))
@@ -71,9 +68,14 @@ def _sigmoid_cases():
 
 def check_sigmoid(sigmoid):
     """Exercise 1.2: a sigmoid that is exact and raises no warning for any input."""
-    with exp_overflow_raises():  # even inside the learner's np.errstate(over="ignore")
+    title = "Exercise 1.2 sigmoid"
+    silencer = silenced_warnings(sigmoid) if callable(sigmoid) else None
+    if silencer:
+        raise AssertionError(f"{title}: your function silences numpy's warnings ({silencer}). That hides an "
+                             f"overflow, it does not prevent one: remove it and make the formula itself safe.")
+    with exp_overflow_raises():  # even inside np.errstate(over="ignore") in code the learner calls
         # atol=0: sigma(-50) = 1.9e-22 must come out as that, not as 0 or as sigma(-20)
-        run_cases("Exercise 1.2 sigmoid", sigmoid, _sigmoid_cases(), check_dtype=True, atol=0.0)
+        run_cases(title, sigmoid, _sigmoid_cases(), check_dtype=True, atol=0.0)
 
 
 def _predict_cases():
@@ -95,6 +97,7 @@ def _predict_cases():
             "you used the sigmoid; the perceptron's output is the step function, 0 or 1.": sigmoid(z),
             "the classes are swapped: step(z) is 1 where z >= 0.": (z < 0).astype(float),
             "the bias is missing: the step is applied to z = X @ w + b.": (X @ w >= 0).astype(float),
+            "the bias has the wrong sign: z = X @ w + b adds it.": (X @ w - b >= 0).astype(float),
             "your outputs are -1 and 1 (np.sign); this perceptron's classes are 0 and 1.": np.sign(z),
         }))
     return cases
@@ -121,6 +124,8 @@ def _weights_and_bias(title, case, result):
         w, b = (np.asarray(part, dtype=float) for part in result)
     except (TypeError, ValueError):
         raise fail(f"w and b must be numbers; got {result!r}") from None
+    if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+        raise fail(f"w and b must be finite numbers; got {result!r}")
     if w.size == 1 and b.shape == (2,):
         raise fail("the pair is in the wrong order: return (w, b), the weights first, then the bias")
     if w.shape != (2,):
@@ -182,6 +187,7 @@ def _update_cases():
             "you used z instead of y_hat = step(z) in the error (y - y_hat).":
                 (w + eta * (y - z) * x, b + eta * (y - z)),
             "the learning rate eta is missing from the update.": (w + (y - y_hat) * x, b + (y - y_hat)),
+            "eta scales the bias's step too: b + eta * (y - y_hat).": (w + eta * (y - y_hat) * x, b + (y - y_hat)),
         }))
     return cases
 
