@@ -101,3 +101,15 @@ def test_exp_overflow_raises_despite_errstate_and_restores_numpy_exp():
         with exp_overflow_raises(), np.errstate(over="ignore"):
             np.exp(np.array([1000.0]))
     assert np.exp is exp and isinstance(np.exp, np.ufunc)
+
+
+def strict_sigmoid(z):
+    with np.errstate(over="raise"):  # stricter, not silenced
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def test_a_sigmoid_that_makes_warnings_stricter_is_not_taken_for_one_that_silences_them(capsys):
+    from utils.checks import check_sigmoid
+    check_sigmoid(strict_sigmoid)
+    assert "all 6 cases passed" in capsys.readouterr().out

@@ -181,10 +181,15 @@ _SILENCERS = ("errstate", "seterr", "catch_warnings", "filterwarnings", "simplef
 
 
 def silenced_warnings(fn):
-    """The first way of silencing numpy's warnings that `fn`'s source uses, or None."""
+    """The first way of silencing numpy's warnings that `fn`'s source uses, or None.
+
+    Only silencing counts: ``np.errstate(over="raise")`` makes warnings stricter and passes.
+    """
     try:
         source = inspect.getsource(fn)
     except (OSError, TypeError):  # no source to read (a builtin, a lambda typed at a prompt)
+        return None
+    if "ignore" not in source and "record=True" not in source:
         return None
     return next((word for word in _SILENCERS if word in source), None)
 
