@@ -231,7 +231,8 @@ def show_args(case):
 
 def failure(title, case, number, total, problem, got=None):
     """The message of a failed case: what was tested, expected, got, and a hint."""
-    lines = [f"{title}: case {number} of {total} failed ({case.description}).",
+    which = f"case {number} of {total} failed" if total > 1 else "failed"
+    lines = [f"{title}: {which} ({case.description}).",
              f"  input:    {show_args(case)}",
              f"  expected: {show_value(case.expected)}"]
     if got is not None:

@@ -138,7 +138,7 @@ def _weights_and_bias(title, case, result):
 def check_and_weights(and_weights):
     """Exercise 1.4: weights ``(w, b)`` for which a perceptron computes AND."""
     title = "Exercise 1.4 and_weights"
-    table = Case("the AND truth table", (), AND_TABLE,
+    table = Case("the AND truth table, all 4 inputs", (), AND_TABLE,
                  input_text="the four inputs (0, 0), (0, 1), (1, 0), (1, 1)")
     result = call_learner(title, and_weights, table, 1, 1)
     w, b = _weights_and_bias(title, table, result)
