@@ -76,6 +76,10 @@ def show_value(x, limit=12):
     return repr(x)
 
 
+#: Below this size, the checks' default tolerance counts numbers as equal; checks with atol=0 do not.
+_TINY = 1e-8
+
+
 def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=False):
     """Return None when `got` matches `expected`, else a sentence saying how it differs."""
     if isinstance(expected, tuple):
@@ -118,9 +122,6 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=False):
         return "the values differ"
     return None
 
-
-#: Below this size, the checks' default tolerance counts numbers as equal; checks with atol=0 do not.
-_TINY = 1e-8
 
 
 def run_cases(title, fn, cases, **compare_options):
