@@ -123,7 +123,6 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=False):
     return None
 
 
-
 def run_cases(title, fn, cases, **compare_options):
     """Run `fn` on every case; print a pass line or raise on the first failure.
 
