@@ -4,6 +4,8 @@ import numpy as np
 
 from .core import Case, run_cases
 
+__all__ = ["check_column_means"]
+
 
 def _cases():
     rng = np.random.default_rng(0)

@@ -12,6 +12,9 @@ from ..activations import sigmoid, step
 from ..perceptron import perceptron_predict, perceptron_update, weighted_sum
 from .core import Case, call_learner, exp_overflow_raises, failure, run_cases, show_value, silenced_warnings
 
+__all__ = ["check_weighted_sum", "check_sigmoid", "check_perceptron_predict", "check_and_weights",
+           "check_perceptron_update"]
+
 _rng = np.random.default_rng(1)
 _X3 = np.array([[1.0, 2.0], [0.5, -1.0], [-2.0, 0.0]])
 _X5 = _rng.normal(size=(5, 3)).round(2)
