@@ -295,7 +295,7 @@ def plot_perceptron_diagram(ax=None, *, n_inputs=2, title="A perceptron"):
 COURSE = {"one neuron": ["00 Welcome", "01 The perceptron", "02 Activation functions"],
           "networks": ["03 Neural networks", "04 Loss functions", "05 Backpropagation"],
           "learning": ["06 Gradient descent", "07 Optimizers", "08 Training a network"],
-          "generalization": ["09 Generalization and\nregularization"]}
+          "generalization": ["09 Overfitting and\ngeneralization", "10 Regularization"]}
 
 
 def plot_course_map(ax=None):
@@ -330,5 +330,5 @@ def plot_course_map(ax=None):
         ax.annotate("", xy=end, xytext=start, arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.5))
     ax.set(xlim=(-2.4, 7.9), ylim=(-3.8, 0.6))
     ax.axis("off")
-    ax.set_title("The course map: ten lessons in four stages", fontsize=14)
+    ax.set_title("The course map: eleven lessons in four stages", fontsize=14)
     return ax
