@@ -9,14 +9,16 @@ split among the classes as evenly as possible (the first classes get the
 extra samples) and the rows are shuffled, so the classes are interleaved.
 :func:`make_regression_1d` gives a noisy 1-D curve to fit, and
 :func:`load_digits` the 8x8 handwritten digits that ship with scikit-learn,
-our one real data set.
+the real data set every lesson runs on offline. :func:`load_mnist` (from
+:mod:`utils.mnist`) downloads the 28x28 MNIST digits once, for learners who
+are online, and caches them.
 
 Randomness is explicit: every random function takes ``rng`` (a
 ``numpy.random.Generator``) or ``seed`` (an int), not both, and the same seed
 always gives the same data. In every generator, ``noise`` is the standard
 deviation of Gaussian noise added to each coordinate.
 
-Left out on purpose: downloading data (MNIST and friends), mini-batches
+Left out on purpose: other downloads, mini-batches
 (:func:`utils.training.iterate_minibatches` makes them), feature scaling and
 cross-validation.
 """
@@ -25,6 +27,7 @@ import numpy as np
 
 from ._validation import (as_float_array, check_labels, check_non_negative, check_positive,
                           check_positive_int, check_probability, check_rng)
+from .mnist import load_mnist  # noqa: F401  (re-exported: datasets is where learners look for data)
 
 #: Random blob centres are drawn from the square [-_BOX, _BOX]^2, like scikit-learn's.
 _BOX = 10.0
