@@ -14,59 +14,14 @@ about 5x faster than redrawing the whole figure (``benchmarks/bench_widgets.py``
 ipywidgets and matplotlib are imported with this module, never by ``import utils``.
 """
 
-import io
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
-from .perceptron import perceptron_predict
-from .plotting import plot_dataset, plot_linear_boundary, update_linear_boundary
-
-
-class BlitImage:
-    """A matplotlib figure shown in an ``ipywidgets.Image``, redrawn by blitting.
-
-    Parameters
-    ----------
-    fig : matplotlib Figure
-        Drawn once in full, without the `dynamic` artists: that is the background.
-    dynamic : list of matplotlib artists
-        The artists that change; ``refresh()`` draws them, in this order, on the background.
-
-    Attributes
-    ----------
-    widget : ipywidgets.Image
-    """
-
-    def __init__(self, fig, dynamic):
-        self.fig, self.dynamic = fig, list(dynamic)
-        self.canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-        for artist in self.dynamic:
-            artist.set_animated(True)  # left out of full draws: they belong to the foreground
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(fig.bbox)
-        width, height = self.canvas.get_width_height()
-        self.widget = widgets.Image(format="png", width=str(width), height=str(height),  # native size: crisp
-                                    layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
-        self.refresh()
-
-    def render(self):
-        """PNG bytes of the background with the dynamic artists drawn on top."""
-        self.canvas.restore_region(self.background)
-        for artist in self.dynamic:
-            self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        pixels = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        pixels.save(buffer, format="png", compress_level=1)  # fast: the image goes to localhost
-        return buffer.getvalue()
-
-    def refresh(self):
-        """Send the current picture to the widget."""
-        self.widget.value = self.render()
+from ..perceptron import perceptron_predict
+from ..plotting import plot_dataset, plot_linear_boundary, update_linear_boundary
+from .base import BlitImage
 
 
 def _slider(value, description, low=-3.0, high=3.0, step=0.1):

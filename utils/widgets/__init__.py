@@ -1,0 +1,13 @@
+"""Interactive explorers: sliders joined to a compute function and a draw function.
+
+Every explorer is built on :class:`utils.widgets.base.Explorer`; its module docstring states the
+contract (``.controls``, ``.figure``, the computed state, challenges, the registry
+:data:`EXPLORERS` that the generic test and the benchmark read). One module per explorer or
+lesson; each one's public names are imported here.
+
+ipywidgets and matplotlib are imported with this package, never by ``import utils``.
+"""
+
+from .base import (EXPLORERS, PATH, SURFACE, BlitImage, Challenge, Explorer,  # noqa: F401
+                   register_explorer)
+from .perceptron import draw_perceptron, perceptron_explorer, update_perceptron  # noqa: F401

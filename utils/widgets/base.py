@@ -1,0 +1,579 @@
+"""The explorer base: every interactive figure of the course is built on :class:`Explorer`.
+
+The contract (what every explorer in ``utils.widgets`` promises)
+-------------------------------------------------------------------
+An *explorer function* (``gradient_descent_explorer``, ``perceptron_explorer``, ...)
+
+- can be called with no arguments: it then uses sensible default data;
+- is registered with :func:`register_explorer`, so it appears in :data:`EXPLORERS`, and so the
+  generic headless test (``tests/test_widgets_registry.py``) drives it through every numeric
+  control and ``benchmarks/bench_widgets.py`` times it, with nothing else to write;
+- returns an :class:`Explorer`: an object that displays itself in a notebook (it is the cell's
+  value) and exposes
+
+  ``.controls``
+      dict, name -> ipywidgets control. Tests and benchmarks drive the explorer by setting
+      ``explorer.controls["lr"].value = 0.5``; the explorer recomputes and redraws at once.
+  ``.figure``
+      the matplotlib ``Figure`` behind the picture (never a pyplot figure).
+  its computed state
+      as attributes, e.g. ``.path``, ``.losses``, ``.status`` for gradient descent.
+  ``.challenges``
+      list of :class:`Challenge`, each with ``.met`` (bool), checked after every change.
+  ``.widget``
+      the ipywidgets box that is displayed: controls, the image, the challenges, an error area.
+
+Writing an explorer
+-------------------
+Subclass :class:`Explorer` and write four parts; the base calls them in this order:
+
+1. ``compute()``: read ``self.values`` (name -> current control value) and set the state
+   attributes, using the reference code of ``utils`` (never the learner's exercise code).
+2. ``draw_static()``: called once; make the axes, label them, draw what never changes.
+3. ``draw_surface()``: draw what changes only when a ``SURFACE`` control moves (contours, a
+   3-D mesh, the data). It becomes part of the saved background. Artists it drew earlier must
+   be removed or updated by it (keep them on ``self``).
+4. ``update()``: move the *dynamic* artists (those passed to :meth:`Explorer.animated`, e.g.
+   the path, a title, a status text) to the new state. Only these are redrawn when a ``PATH``
+   control moves: the base restores the saved background and blits them on top.
+
+Controls are added in ``__init__`` with :meth:`Explorer.add_control`, each declared as
+``PATH`` (changes only the dynamic artists) or ``SURFACE`` (changes the background: the surface,
+the data, an axis range). Buttons and the ``Play`` control use :meth:`Explorer.add_button`
+and ordinary controls. The subclass's ``__init__`` ends with ``self.start()``.
+
+Redrawing. A ``PATH`` change costs ``compute`` + ``update`` + a blit of the dynamic artists + a
+PNG; a ``SURFACE`` change also redraws the figure's static part once (``draw_surface`` then a
+full draw, saved as the new background). The picture is sent as a PNG to an
+``ipywidgets.Image``; :class:`BlitImage` does the blitting.
+
+Errors. An exception inside a callback (a control change, a button, a click) never escapes
+into the kernel's log, where a learner would not see it: its traceback is shown under the
+figure in an ``ipywidgets.Output`` (``explorer.errors``), and ``explorer.last_error`` holds it.
+The next change that succeeds clears it.
+
+Re-running a cell. Explorers draw on their own ``Figure`` (no pyplot), so re-running a cell never
+piles up figures, and each explorer observes only its own controls. When a cell is re-run in a
+kernel, the explorers that the *previous run of the same cell* created are closed
+(:meth:`Explorer.close`: observers removed, widgets closed, figure cleared), so the kernel does
+not keep their widgets and images alive. Explorers made by other cells, or by the same run of
+the cell, are left alone.
+
+Without a kernel. ``_repr_mimebundle_`` returns the widget view *and* an ``image/png`` of the
+picture as it is when the cell runs, so GitHub and nbviewer show the starting picture.
+
+Clicks. :meth:`Explorer.on_click` (with ``ipyevents``, when installed) calls a handler with data
+coordinates of a click on one of the figure's axes; :meth:`Explorer.pixel_to_data` is the
+conversion, testable without a browser.
+
+Colours: :data:`OKABE_ITO`, :data:`LINE_STYLES` and the ``cividis``/``viridis`` colour maps read
+for colour-blind learners; every axis an explorer draws is labelled.
+
+ipywidgets and matplotlib are imported with this module, never by ``import utils``.
+"""
+
+import base64
+import io
+import traceback
+import warnings
+import weakref
+from dataclasses import dataclass, field
+from typing import Callable
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+#: A control that changes only the dynamic artists (a path, a line, a title).
+PATH = "path"
+#: A control that changes the figure's background (a surface, the data, an axis range).
+SURFACE = "surface"
+
+#: Okabe & Ito's colour-blind-safe palette (same order as ``utils.plotting.CLASS_COLORS``).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Line styles to pair with the colours, so curves differ in more than hue.
+LINE_STYLES = ["solid", "dashed", "dashdot", "dotted", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1))]
+#: Markers to pair with them.
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+# --------------------------------------------------------------------------------------------
+# The registry
+
+
+@dataclass
+class ExplorerInfo:
+    """One registered explorer factory.
+
+    Attributes
+    ----------
+    name : str
+        The factory's name, e.g. ``"gradient_descent_explorer"``.
+    factory : callable
+        Called with no arguments, returns an :class:`Explorer`.
+    sweeps : dict, name -> sequence
+        Values to try for a control instead of the ones :func:`sweep_values` derives from it.
+    skip : tuple of str
+        Controls the generic test and the benchmark leave alone (e.g. ``"play"``).
+    """
+
+    name: str
+    factory: Callable
+    sweeps: dict = field(default_factory=dict)
+    skip: tuple = ()
+
+
+#: Every explorer factory of the course, by name, filled by :func:`register_explorer`.
+EXPLORERS = {}
+
+
+def register_explorer(factory=None, *, sweeps=None, skip=()):
+    """Decorator: add an explorer factory to :data:`EXPLORERS`.
+
+    Parameters
+    ----------
+    factory : callable
+        Returns an :class:`Explorer` when called with no arguments.
+    sweeps : dict, optional
+        name -> values to set that control to, where :func:`sweep_values` would not do
+        (a control whose range depends on data, say).
+    skip : sequence of str
+        Numeric controls the generic test and the benchmark must not sweep.
+
+    Returns
+    -------
+    the factory, unchanged
+    """
+    def decorate(fn):
+        EXPLORERS[fn.__name__] = ExplorerInfo(fn.__name__, fn, dict(sweeps or {}), tuple(skip))
+        return fn
+    return decorate(factory) if factory is not None else decorate
+
+
+def numeric_controls(explorer):
+    """The names of an explorer's numeric controls (sliders, ``Play``, number boxes)."""
+    return [name for name, c in explorer.controls.items()
+            if hasattr(c, "min") and hasattr(c, "max") and isinstance(c.value, (int, float))
+            and not isinstance(c.value, bool)]
+
+
+def sweep_values(control, n=5):
+    """Values across a numeric control's range: its min, its max and ``n - 2`` in between.
+
+    A ``FloatLogSlider`` is swept evenly in its exponent; integer controls give integers.
+
+    Parameters
+    ----------
+    control : ipywidgets numeric control
+    n : int >= 2
+
+    Returns
+    -------
+    list of float or int, length <= n (integers are not repeated)
+    """
+    if isinstance(control, widgets.FloatLogSlider):
+        return [float(control.base ** e) for e in np.linspace(control.min, control.max, n)]
+    values = np.linspace(control.min, control.max, n)
+    if isinstance(control.value, int):
+        return list(dict.fromkeys(int(round(v)) for v in values))
+    return [float(v) for v in values]
+
+
+# --------------------------------------------------------------------------------------------
+# Challenges
+
+
+class Challenge:
+    """A target for the learner, checked after every change of an explorer.
+
+    Parameters
+    ----------
+    description : str
+        What to reach, in the learner's words, e.g. ``"reach a loss below 1e-6 within 100 steps"``.
+    test : callable
+        ``test(explorer) -> bool``: reads the explorer's state (never its widgets' pixels).
+
+    Attributes
+    ----------
+    met : bool
+        Whether the target holds for the explorer's current state.
+    ever_met : bool
+        Whether it has held at some point (a learner keeps the credit after moving on).
+    """
+
+    def __init__(self, description, test):
+        if not callable(test):
+            raise TypeError(f"Challenge test must be a function of the explorer, got {type(test).__name__}")
+        self.description, self.test = str(description), test
+        self.met = self.ever_met = False
+
+    def check(self, explorer):
+        """Run the test on the explorer's state; return and remember whether it is met."""
+        self.met = bool(self.test(explorer))
+        self.ever_met = self.ever_met or self.met
+        return self.met
+
+    def __repr__(self):
+        return f"Challenge({self.description!r}, met={self.met})"
+
+
+def _challenges_html(challenges):
+    items = "".join(
+        f"<li style='list-style:none'>{'&#9989; met' if c.met else ('&#9745; met before' if c.ever_met else '&#9744; not yet')}"
+        f" &mdash; {c.description}</li>" for c in challenges)
+    return f"<b>Challenges</b><ul style='margin:2px 0; padding-left:4px'>{items}</ul>"
+
+
+# --------------------------------------------------------------------------------------------
+# Blitting
+
+
+class BlitImage:
+    """A matplotlib figure shown in an ``ipywidgets.Image``, redrawn by blitting.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        Drawn in full, without the `dynamic` artists: that is the background.
+    dynamic : list of matplotlib artists
+        The artists that change; :meth:`refresh` draws them on the background, by ``zorder``.
+
+    Attributes
+    ----------
+    widget : ipywidgets.Image
+        Shown at the figure's native size (crisp).
+    canvas : FigureCanvasAgg
+    """
+
+    def __init__(self, fig, dynamic):
+        self.fig = fig
+        self.canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        self.dynamic = []
+        self.set_dynamic(dynamic)
+        width, height = self.canvas.get_width_height()
+        self.widget = widgets.Image(format="png", width=str(width), height=str(height),
+                                    layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
+        self.redraw_background()
+        self.refresh()
+
+    def set_dynamic(self, artists):
+        """Declare which artists are foreground (animated): left out of the background."""
+        self.dynamic = sorted(artists, key=lambda a: a.get_zorder())
+        for artist in self.dynamic:
+            artist.set_animated(True)
+
+    def redraw_background(self):
+        """Draw the figure without the dynamic artists and save it as the background."""
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def render(self):
+        """PNG bytes of the background with the dynamic artists drawn on top."""
+        self.canvas.restore_region(self.background)
+        for artist in self.dynamic:
+            if artist.figure is not None and artist.get_visible():
+                self.fig.draw_artist(artist)
+        return self.png()
+
+    def png(self):
+        """PNG bytes of what the canvas holds now."""
+        width, height = self.canvas.get_width_height()
+        pixels = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        pixels.save(buffer, format="png", compress_level=1)  # fast: the image goes to localhost
+        return buffer.getvalue()
+
+    def refresh(self):
+        """Send the current picture to the widget."""
+        self.widget.value = self.render()
+
+
+# --------------------------------------------------------------------------------------------
+# Which cell made which explorer (to close an explorer when its cell is re-run)
+
+_LIVE = []  # (cell key, run key, weakref to explorer)
+
+
+def _current_cell():
+    """``(cell, run)`` keys of the cell being executed in a kernel, or ``None`` outside one.
+
+    ``cell`` is JupyterLab's cell id when the front end sends it, else the cell's code (the same
+    cell re-run sends the same code); ``run`` is the id of the execute request.
+    """
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent() if kernel is not None else None
+    except Exception:  # no IPython, or a shell without a kernel
+        return None
+    if not parent or "header" not in parent:
+        return None
+    cell = (parent.get("metadata") or {}).get("cellId") or (parent.get("content") or {}).get("code")
+    return (cell, parent["header"].get("msg_id")) if cell else None
+
+
+def _claim_cell(explorer):
+    """Close the explorers made by an earlier run of the current cell; remember this one."""
+    where = _current_cell()
+    if where is None:
+        return
+    cell, run = where
+    keep = []
+    for c, r, ref in _LIVE:
+        other = ref()
+        if other is None:
+            continue
+        if c == cell and r != run:
+            other.close()
+        else:
+            keep.append((c, r, ref))
+    keep.append((cell, run, weakref.ref(explorer)))
+    _LIVE[:] = keep
+
+
+# --------------------------------------------------------------------------------------------
+# The explorer
+
+
+class Explorer:
+    """Base of every explorer: controls, a compute step, a figure redrawn by blitting, challenges.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Inches, at 100 dpi: the image is ``100 * figsize`` pixels.
+    challenges : sequence of Challenge, optional
+
+    Attributes
+    ----------
+    controls : dict, name -> ipywidgets control
+    figure : matplotlib Figure
+    challenges : list of Challenge
+    widget : ipywidgets.VBox
+        What the notebook shows: controls, image, challenges, errors.
+    errors : ipywidgets.Output
+        Tracebacks of exceptions raised in callbacks.
+    last_error : BaseException or None
+    redraws : dict, kind -> int
+        How many ``PATH`` and ``SURFACE`` redraws were done (for tests).
+
+    See the module docstring for the contract and how to write a subclass.
+    """
+
+    def __init__(self, *, figsize=(6, 4.5), challenges=()):
+        self.controls, self.control_kinds = {}, {}
+        self.buttons = {}
+        self.figure = Figure(figsize=figsize, dpi=100)
+        FigureCanvasAgg(self.figure)
+        self.challenges = list(challenges)
+        for c in self.challenges:
+            if not isinstance(c, Challenge):
+                raise TypeError(f"challenges must be Challenge objects, got {type(c).__name__}")
+        self.errors = widgets.Output(layout=widgets.Layout(max_height="12em", overflow="auto"))
+        self.last_error = None
+        self.redraws = {PATH: 0, SURFACE: 0}
+        self._dynamic, self._observers, self._click_handlers = [], [], []
+        self._events = None
+        self.image = None
+        self.closed = False
+
+    # -- building -----------------------------------------------------------------------------
+
+    def add_control(self, name, control, *, redraw=PATH):
+        """Add a control; moving it recomputes and redraws the `redraw` kind (``PATH`` or ``SURFACE``)."""
+        if redraw not in (PATH, SURFACE):
+            raise ValueError(f"redraw must be {PATH!r} or {SURFACE!r}, got {redraw!r}")
+        if name in self.controls:
+            raise ValueError(f"control {name!r} was added twice")
+        self.controls[name], self.control_kinds[name] = control, redraw
+        handler = self._guarded(lambda change, kind=redraw: self.changed(kind))
+        control.observe(handler, names="value")
+        self._observers.append((control, handler))
+        return control
+
+    def add_button(self, name, description, action, *, icon=""):
+        """Add a button that calls ``action()`` (then redraws the path) when pressed."""
+        button = widgets.Button(description=description, icon=icon, layout=widgets.Layout(width="auto"))
+
+        def pressed(_):
+            action()
+            self.changed(PATH)
+        handler = self._guarded(pressed)
+        button.on_click(handler)
+        self.buttons[name] = button
+        return button
+
+    def animated(self, artist):
+        """Mark an artist as dynamic (redrawn on every change); return it."""
+        self._dynamic.append(artist)
+        if self.image is not None:
+            self.image.set_dynamic(self._dynamic)
+        return artist
+
+    @property
+    def values(self):
+        """Current value of every control, name -> value."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def start(self):
+        """Compute, draw everything once, and build the widget. Call at the end of ``__init__``."""
+        self.compute()
+        self.draw_static()
+        self.draw_surface()
+        self.update()
+        self._check_challenges()
+        self.image = BlitImage(self.figure, self._dynamic)
+        self.challenge_list = widgets.HTML(_challenges_html(self.challenges))
+        self.challenge_list.layout.display = None if self.challenges else "none"
+        self.widget = widgets.VBox([self.layout_controls(), self.image.widget, self.challenge_list, self.errors])
+        _claim_cell(self)
+        return self
+
+    def layout_controls(self):
+        """The box of controls above the image; override to group them."""
+        row = [*self.controls.values(), *self.buttons.values()]
+        return widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap"))
+
+    # -- the four parts a subclass writes ----------------------------------------------------
+
+    def compute(self):
+        """Read ``self.values`` and set the state attributes."""
+        raise NotImplementedError
+
+    def draw_static(self):
+        """Draw what never changes (axes, labels); called once."""
+
+    def draw_surface(self):
+        """Draw the part of the background that ``SURFACE`` controls change."""
+
+    def update(self):
+        """Move the dynamic artists to the current state."""
+        raise NotImplementedError
+
+    # -- reacting ----------------------------------------------------------------------------
+
+    def changed(self, kind=PATH):
+        """Recompute and redraw after a change of the given kind; check the challenges."""
+        if self.closed:
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # a floating-point warning is a bug here
+            with np.errstate(all="raise"):
+                self.compute()
+                if kind == SURFACE:
+                    self.draw_surface()
+                self.update()
+        if kind == SURFACE:
+            self.image.redraw_background()
+        self.image.refresh()
+        self.redraws[kind] += 1
+        self._check_challenges()
+        self.challenge_list.value = _challenges_html(self.challenges)
+
+    def _check_challenges(self):
+        for challenge in self.challenges:
+            challenge.check(self)
+
+    def _guarded(self, fn):
+        """Wrap a callback so that an exception shows under the figure instead of in the log."""
+        def guarded(*args, **kwargs):
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as error:  # shown to the learner, never swallowed
+                self.last_error = error
+                text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+                self.errors.outputs = ()
+                self.errors.append_stderr(f"The explorer could not redraw:\n{text}")
+                return None
+            if self.last_error is not None:
+                self.last_error = None
+                self.errors.outputs = ()
+            return result
+        return guarded
+
+    # -- clicks ------------------------------------------------------------------------------
+
+    def pixel_to_data(self, ax, x, y):
+        """Data coordinates in `ax` of the image pixel ``(x, y)`` (origin top left, as in a browser).
+
+        Returns
+        -------
+        (float, float) or None
+            ``None`` when the pixel is outside the axes.
+        """
+        height = self.figure.bbox.height
+        display = (float(x), height - float(y))  # matplotlib's display origin is bottom left
+        if not ax.bbox.contains(*display):
+            return None
+        u, v = ax.transData.inverted().transform(display)
+        return float(u), float(v)
+
+    def on_click(self, ax, handler):
+        """Call ``handler(x, y)`` with data coordinates whenever the learner clicks inside `ax`.
+
+        Uses ``ipyevents`` when it is installed; without it clicks are ignored and the
+        sliders still work. :meth:`handle_click` is the event handler (testable headless).
+        """
+        self._click_handlers.append((ax, handler))
+        if self._events is None:
+            try:
+                from ipyevents import Event
+            except ImportError:
+                return
+            self._events = Event(source=self.image.widget, watched_events=["click"],
+                                 prevent_default_action=True)
+            self._events.on_dom_event(self._guarded(self.handle_click))
+
+    def handle_click(self, event):
+        """Handle an ``ipyevents`` click: convert its pixel to data and call the handlers of the axes hit."""
+        if event.get("type") != "click":
+            return
+        if "arrayX" in event:  # ipyevents: the pixel in the image's own array (whatever its display size)
+            x, y = event["arrayX"], event["arrayY"]
+        else:
+            width, height = self.canvas_size
+            x = event["relativeX"] * width / event["boundingRectWidth"]
+            y = event["relativeY"] * height / event["boundingRectHeight"]
+        for ax, handler in self._click_handlers:
+            point = self.pixel_to_data(ax, x, y)
+            if point is not None:
+                handler(*point)
+                return
+
+    @property
+    def canvas_size(self):
+        """(width, height) of the picture in pixels."""
+        return self.image.canvas.get_width_height()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def png(self):
+        """PNG bytes of the current picture."""
+        return self.image.render()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_()
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self):
+        return f"<{type(self).__name__}: {', '.join(self.controls)}>"
+
+    def close(self):
+        """Stop observing the controls, close every widget and clear the figure."""
+        if self.closed:
+            return
+        self.closed = True
+        for control, handler in self._observers:
+            control.unobserve(handler, names="value")
+        self._observers.clear()
+        if self._events is not None:
+            self._events.close()
+        for w in [*self.controls.values(), *self.buttons.values(), self.image.widget, self.challenge_list,
+                  self.errors, *self.widget.children, self.widget]:
+            w.close()
+        self.figure.clear()
