@@ -68,21 +68,69 @@ def test_a_curve_of_counts_has_whole_number_ticks_and_a_loss_curve_keeps_fractio
 
 
 def test_moving_a_slider_redraws_the_figure(explorer):
-    X, y, box = explorer
-    image = box.children[1]
-    before = image.value
-    box.children[0].children[2].value = 2.5   # the b slider
-    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    assert image.value != before
+    X, y, e = explorer
+    before = e.image.widget.value
+    e.controls["b"].value = 2.5
+    assert e.image.widget.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert e.image.widget.value != before
+    assert e.redraws == {"path": 1, "surface": 0}  # only the boundary and the title were redrawn
 
 
 def test_the_explorer_counts_the_points_the_perceptron_gets_right(explorer):
-    X, y, box = explorer
-    w1, w2, b = box.children[0].children
-    w1.value, w2.value, b.value = -1.0, 0.5, 1.5
+    X, y, e = explorer
+    e.controls["w1"].value, e.controls["w2"].value, e.controls["b"].value = -1.0, 0.5, 1.5
     correct = int(np.sum(perceptron_predict(X, np.array([-1.0, 0.5]), 1.5) == y))
-    title = box.figure.axes[0].get_title()
-    assert title == f"w = (-1.0, 0.5), b = 1.5:  {correct} / {len(y)} classified correctly"
+    assert e.correct == correct
+    assert e.figure.axes[0].get_title() == f"w = (-1.0, 0.5), b = 1.5:  {correct} / {len(y)} classified correctly"
+
+
+@pytest.mark.parametrize("b, painted", [(0.0, 1), (0.7, 1), (-0.3, 0)])
+def test_with_w_zero_one_class_is_painted_everywhere(explorer, b, painted):
+    # z = b at every point: class 1 for b >= 0, class 0 for b < 0, never both over each other
+    X, y, e = explorer
+    with e.batch():
+        e.controls["w1"].value, e.controls["w2"].value, e.controls["b"].value = 0.0, 0.0, b
+    region1, region0, line = e.artists["boundary"]
+    areas = {1: polygon_area(region1.get_xy()) if len(region1.get_xy()) > 2 else 0.0,
+             0: polygon_area(region0.get_xy()) if len(region0.get_xy()) > 2 else 0.0}
+    xlim, ylim = e.ax.get_xlim(), e.ax.get_ylim()
+    assert areas[painted] == pytest.approx((xlim[1] - xlim[0]) * (ylim[1] - ylim[0]))
+    assert areas[1 - painted] == 0.0
+    assert len(line.get_xdata()) == 0
+    assert f"class {painted} everywhere" in e.figure.axes[0].get_title()
+    assert e.correct == int(np.sum(y == painted))
+
+
+def test_the_legend_stays_in_one_place_and_names_the_shaded_regions(explorer):
+    X, y, e = explorer
+    legend = e.ax.get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == ["class 0", "class 1", "predicted class 0", "predicted class 1"]
+    e.figure.canvas.draw()
+    where = legend.get_window_extent().bounds
+    for w1, w2, b in [(-3.0, 1.0, 2.0), (2.0, -4.0, -1.0), (0.0, 0.0, 1.0)]:
+        e.controls["w1"].value, e.controls["w2"].value, e.controls["b"].value = w1, w2, b
+        e.figure.canvas.draw()
+        assert legend.get_window_extent().bounds == where
+
+
+def test_the_sliders_reach_double_the_lesson_start_values():
+    e = perceptron_explorer()
+    assert (e.controls["w1"].value, e.controls["w2"].value, e.controls["b"].value) == (1.0, 2.0, -1.0)
+    e.controls["w1"].value, e.controls["w2"].value, e.controls["b"].value = 2.0, 4.0, -2.0
+    assert (e.w.tolist(), e.b) == ([2.0, 4.0], -2.0)  # not clipped by the sliders' ends
+
+
+def test_perceptron_explorer_refuses_bad_data_with_a_clear_message():
+    X, y = datasets.make_blobs(20, seed=0)
+    with pytest.raises(ValueError, match=r"X of shape \(N, 2\) and y of shape \(N,\), got X \(20, 2\) and y \(19,\)"):
+        perceptron_explorer(X, y[:-1])
+    with pytest.raises(ValueError, match="labels 0 and 1"):
+        perceptron_explorer(X, y + 1)
+    with pytest.raises(ValueError, match="both X and y"):
+        perceptron_explorer(X)
+    with pytest.raises(ValueError, match=r"w2 must be in \[-5.0, 5.0\], got 7"):
+        perceptron_explorer(X, y, w2=7)
 
 
 def test_import_utils_loads_neither_matplotlib_nor_ipywidgets():

@@ -35,7 +35,8 @@ Subclass :class:`Explorer` and write four parts; the base calls them in this ord
    be removed or updated by it (keep them on ``self``).
 4. ``update()``: move the *dynamic* artists (those passed to :meth:`Explorer.animated`, e.g.
    the path, a title, a status text) to the new state. Only these are redrawn when a ``PATH``
-   control moves: the base restores the saved background and blits them on top.
+   control moves: the base restores the saved background and blits them on top, so whatever
+   must appear above a dynamic artist (points over a shaded region) must be dynamic too.
 
 Controls are added in ``__init__`` with :meth:`Explorer.add_control`, each declared as
 ``PATH`` (changes only the dynamic artists) or ``SURFACE`` (changes the background: the surface,
@@ -73,6 +74,7 @@ ipywidgets and matplotlib are imported with this module, never by ``import utils
 """
 
 import base64
+import contextlib
 import io
 import traceback
 import warnings
@@ -377,6 +379,7 @@ class Explorer:
         self.redraws = {PATH: 0, SURFACE: 0}
         self._dynamic, self._observers, self._click_handlers = [], [], []
         self._events = None
+        self._pending = None  # kinds of change held back by batch()
         self.image = None
         self.closed = False
 
@@ -406,12 +409,37 @@ class Explorer:
         self.buttons[name] = button
         return button
 
-    def animated(self, artist):
-        """Mark an artist as dynamic (redrawn on every change); return it."""
+    def animated(self, artist, *, replace=None):
+        """Mark an artist as dynamic (redrawn on every change); return it.
+
+        With `replace`, the artist takes the place of an earlier dynamic one, which is removed
+        from the figure (for artists that are made anew on each update, such as a contour set).
+        """
+        if replace is not None:
+            self._dynamic.remove(replace)
+            replace.remove()
         self._dynamic.append(artist)
         if self.image is not None:
             self.image.set_dynamic(self._dynamic)
         return artist
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Change several controls at once (from code) and redraw once, at the end.
+
+        >>> with explorer.batch():                                    # doctest: +SKIP
+        ...     explorer.controls["x0"].value, explorer.controls["y0"].value = 1.0, 2.0
+        """
+        outer = self._pending is None
+        if outer:
+            self._pending = set()
+        try:
+            yield self
+        finally:
+            if outer:
+                kinds, self._pending = self._pending, None
+                if kinds:
+                    self.changed(SURFACE if SURFACE in kinds else PATH)
 
     @property
     def values(self):
@@ -458,6 +486,9 @@ class Explorer:
     def changed(self, kind=PATH):
         """Recompute and redraw after a change of the given kind; check the challenges."""
         if self.closed:
+            return
+        if self._pending is not None:  # inside batch(): redraw once at its end
+            self._pending.add(kind)
             return
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)  # a floating-point warning is a bug here
