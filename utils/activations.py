@@ -226,11 +226,16 @@ def log_softmax(z, axis=-1):
     -------
     ndarray, same shape and dtype as `z`
 
+    Raises
+    ------
+    ValueError
+        As :func:`softmax`: NaN, a scalar, or no scores along `axis`.
+
     Notes
     -----
     .. math:: \log \operatorname{softmax}(z)_k = z_k - \max_j z_j - \log \sum_j e^{z_j - \max_j z_j}
     """
-    z = as_float_array(z, "z")
+    z = _scores(z, axis, "log_softmax")
     shifted = z - z.max(axis=axis, keepdims=True)  # largest score becomes 0: exp cannot overflow
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -248,7 +253,14 @@ def softmax(z, axis=-1):
     Returns
     -------
     ndarray, same shape and dtype as `z`
-        Each row is non-negative and sums to 1.
+        Each row is non-negative and sums to 1. An empty batch, shape (0, C),
+        gives an empty result.
+
+    Raises
+    ------
+    ValueError
+        If `z` holds NaN, is a scalar, or has no scores along `axis` (shape
+        (N, 0)): a distribution over no classes cannot sum to 1.
 
     Notes
     -----
@@ -258,9 +270,23 @@ def softmax(z, axis=-1):
     Subtracting the row maximum :math:`m` changes nothing mathematically and
     keeps :math:`e^{z}` from overflowing for scores like 1e4.
     """
-    z = as_float_array(z, "z")
+    z = _scores(z, axis, "softmax")
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def _scores(z, axis, name):
+    """`z` as a float array with at least one score along `axis` (the classes)."""
+    z = as_float_array(z, "z")
+    if z.ndim == 0:
+        raise ValueError(f"{name} needs an array of scores, one per class, got the scalar {z}")
+    if not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"{name}: axis {axis} does not exist in z of shape {z.shape}")
+    if z.shape[axis] == 0:
+        raise ValueError(f"{name} needs at least one class: z has shape {z.shape}, with no "
+                         f"scores along axis {axis}, and a distribution over no classes "
+                         f"cannot sum to 1")
+    return z
 
 
 class Activation(NamedTuple):

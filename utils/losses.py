@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_labels, check_ndim, check_same_shape
+from ._validation import _first_index, as_float_array, check_labels, check_ndim, check_same_shape
 from .activations import log_softmax, softmax
 
 #: PyTorch clamps log-probabilities at -100 in binary cross-entropy; so do we.
@@ -71,15 +71,27 @@ def binary_cross_entropy(p, y):
     p : ndarray, shape (N,) or (N, 1)
         Predicted probabilities :math:`p = P(y = 1)`, in [0, 1] (a sigmoid's output).
     y : ndarray, same shape as `p`
-        Targets, 0 or 1.
+        Targets in [0, 1]: class labels 0 or 1, or soft targets (a probability
+        of class 1, such as 0.9).
 
     Returns
     -------
     float
 
+    Raises
+    ------
+    ValueError
+        If `p` is outside [0, 1] (logits instead of probabilities), if a target
+        is outside [0, 1] (labels -1 and +1 are refused, with the conversion
+        :math:`(y + 1)/2`), if either holds NaN or an infinity, or if the
+        shapes differ.
+
     Notes
     -----
     .. math:: L = -\frac{1}{M} \sum_i \big[ y_i \log p_i + (1 - y_i) \log(1 - p_i) \big]
+
+    With a target outside [0, 1] this sum has no lower bound (with :math:`y = -1`
+    it falls without limit as :math:`p \to 1`), which is why such targets are refused.
 
     Each log is clamped at -100, as in PyTorch, so p = 0 or 1 gives a large
     but finite loss instead of infinity.
@@ -173,8 +185,8 @@ def _cross_entropy_and_grad(logits, labels):
 
 
 def _pair(y_pred, y_true):
-    y_pred = as_float_array(y_pred, "y_pred")
-    y_true = as_float_array(y_true, "y_true", dtype=y_pred.dtype)
+    y_pred = as_float_array(y_pred, "y_pred", finite=True)
+    y_true = as_float_array(y_true, "y_true", dtype=y_pred.dtype, finite=True)
     check_same_shape(y_pred, y_true, "y_pred", "y_true")
     if y_pred.size == 0:
         raise ValueError("y_pred is empty: a loss needs at least one prediction")
@@ -187,11 +199,27 @@ def _probabilities(p, y):
         raise ValueError(f"p must hold probabilities in [0, 1], got values in "
                          f"[{p.min():.4g}, {p.max():.4g}]; did you pass logits? "
                          f"Apply sigmoid first")
+    check_bce_targets(y, "y")
     return p, y
 
 
+def check_bce_targets(y, name):
+    """Raise unless every target of binary cross-entropy is in [0, 1].
+
+    Hard labels are 0 or 1; soft targets (a probability such as 0.9) are legal
+    too. Outside [0, 1] the loss can go below 0 and training runs away, so
+    ``-1`` (from the ±1 labelling) is refused with the conversion to use.
+    """
+    if y.size and (y.min() < 0 or y.max() > 1):  # two reductions, no mask in the usual case
+        i = _first_index((y < 0) | (y > 1))
+        where = f"{name}[{i}]" if not isinstance(i, tuple) else f"{name}[{', '.join(map(str, i))}]"
+        hint = ("; for labels in {-1, +1} use (y + 1) / 2" if y.min() == -1 else "")
+        raise ValueError(f"binary cross-entropy needs targets in [0, 1] (0, 1 or a probability), "
+                         f"got {where} = {y[i]:.4g}{hint}")
+
+
 def _logits(logits, labels):
-    logits = as_float_array(logits, "logits")
+    logits = as_float_array(logits, "logits", finite=True)
     check_ndim(logits, 2, "logits", "(N, C)")
     labels = check_labels(labels, logits.shape[1])
     if len(labels) != len(logits):
