@@ -1,20 +1,30 @@
-r"""Optimizers: rules that turn gradients into parameter updates.
+r"""Optimizers: rules that turn gradients into parameter updates, and schedules for their learning rate.
 
 Gradient descent moves every parameter a small step against its gradient,
 :math:`\theta \leftarrow \theta - \eta \, \nabla_\theta L`, where the
 *learning rate* :math:`\eta` sets the step size. The optimizers here follow
 PyTorch's update rules exactly (``torch.optim.SGD`` without dampening or
-Nesterov, ``torch.optim.Adam`` with bias correction), so their numbers can be
-compared one to one. They update ``Parameter.data`` in place and keep its dtype.
+Nesterov, ``RMSprop`` without centering, ``Adagrad``, and ``Adam`` with bias
+correction), so their numbers can be compared one to one. They update
+``Parameter.data`` in place and keep its dtype: a float32 layer stays float32,
+and the explorers of lessons 06-07 run these same classes on a two-element
+float64 ``Parameter`` holding a point of a loss surface.
 
-Left out on purpose: learning-rate schedules, Nesterov momentum, AMSGrad.
+A *learning-rate schedule* changes :math:`\eta` as training goes on. As in
+``torch.optim.lr_scheduler``, a scheduler wraps any optimizer, and each call
+of ``scheduler.step()`` (once per epoch, or once per step, as you choose) sets
+``optimizer.lr``. Each schedule is also a pure function of the epoch,
+:func:`step_decay` and :func:`cosine_annealing`, to plot or to check against.
+
+Left out on purpose: Nesterov momentum, AMSGrad, centered RMSprop, parameter
+groups (one learning rate for all parameters), and the other schedulers.
 """
 
 import math
 
 import numpy as np
 
-from ._validation import check_non_negative, check_positive, check_probability
+from ._validation import check_non_negative, check_positive, check_positive_int, check_probability
 from .layers import Parameter
 
 
@@ -161,5 +171,339 @@ class Adam(Optimizer):
                 f"weight_decay={self.weight_decay})")
 
 
+class RMSprop(Optimizer):
+    r"""RMSprop: each parameter's step divided by a running root mean square of its gradients.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+    lr : float > 0, default 1e-2
+        Learning rate :math:`\eta`.
+    alpha : float in [0, 1), default 0.99
+        :math:`\alpha`, the decay rate of the moving average of squared gradients.
+    eps : float > 0, default 1e-8
+        :math:`\epsilon`, added to the root mean square (outside the square root).
+    weight_decay : float >= 0, default 0
+        :math:`\lambda`, an L2 penalty added to the gradient.
+    momentum : float in [0, 1), default 0
+        :math:`\mu`; 0 for no momentum.
+
+    Notes
+    -----
+    For each parameter :math:`\theta` with gradient :math:`g`, as in ``torch.optim.RMSprop``
+    (``centered=False``), with :math:`v` and :math:`b` starting at zero:
+
+    .. math::
+        g &\leftarrow g + \lambda \theta \\
+        v &\leftarrow \alpha v + (1 - \alpha) g^2 \\
+        b &\leftarrow \mu b + g / (\sqrt{v} + \epsilon) \\
+        \theta &\leftarrow \theta - \eta b
+
+    Without momentum the last two lines are
+    :math:`\theta \leftarrow \theta - \eta\, g / (\sqrt{v} + \epsilon)`. A
+    parameter whose gradients are large takes small steps and one whose
+    gradients are small takes large ones: in a ravine, the steep direction stops
+    zig-zagging and the flat one speeds up. There is no bias correction, so the
+    first step, with :math:`v = (1 - \alpha) g^2`, is :math:`\eta/\sqrt{1 - \alpha}`
+    (10 :math:`\eta` for :math:`\alpha = 0.99`) in every coordinate. Source: G. Hinton,
+    Neural Networks for Machine Learning, lecture 6e (2012).
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0):
+        super().__init__(params, lr)
+        check_probability(alpha, "alpha")
+        check_positive(eps, "eps")
+        check_non_negative(weight_decay, "weight_decay")
+        check_probability(momentum, "momentum")
+        self.alpha, self.eps, self.weight_decay, self.momentum = alpha, eps, weight_decay, momentum
+        self.square_avg = [np.zeros_like(p.data) for p in self.params]
+        self.momentum_buffer = [np.zeros_like(p.data) for p in self.params]
+        self._tmp = [np.empty_like(p.data) for p in self.params]
+
+    def step(self):
+        """Update every parameter once, in place."""
+        for p, v, b, tmp in zip(self.params, self.square_avg, self.momentum_buffer, self._tmp):
+            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+            v *= self.alpha
+            np.multiply(g, g, out=tmp)
+            tmp *= 1 - self.alpha
+            v += tmp
+            np.sqrt(v, out=tmp)
+            tmp += self.eps
+            np.divide(g, tmp, out=tmp)  # g / (sqrt(v) + eps)
+            if self.momentum:
+                b *= self.momentum
+                b += tmp
+                np.multiply(b, self.lr, out=tmp)
+            else:
+                tmp *= self.lr
+            p.data -= tmp
+
+    def __repr__(self):
+        return (f"RMSprop(lr={self.lr}, alpha={self.alpha}, eps={self.eps}, "
+                f"weight_decay={self.weight_decay}, momentum={self.momentum})")
+
+
+class Adagrad(Optimizer):
+    r"""Adagrad: each parameter's step divided by the root of the sum of all its squared gradients.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+    lr : float > 0, default 1e-2
+        Learning rate :math:`\eta`.
+    lr_decay : float >= 0, default 0
+        :math:`\delta`: step :math:`t` uses :math:`\eta / (1 + (t - 1)\delta)`.
+    weight_decay : float >= 0, default 0
+        :math:`\lambda`, an L2 penalty added to the gradient.
+    initial_accumulator_value : float >= 0, default 0
+        :math:`\tau`, where the sum of squared gradients starts.
+    eps : float > 0, default 1e-10
+        :math:`\epsilon`, added to the root of the sum (outside the square root).
+
+    Notes
+    -----
+    At step :math:`t = 1, 2, \dots`, for each parameter :math:`\theta` with
+    gradient :math:`g`, as in ``torch.optim.Adagrad``, with :math:`s` starting at :math:`\tau`:
+
+    .. math::
+        \tilde\eta &= \eta / (1 + (t - 1)\,\delta) \\
+        g &\leftarrow g + \lambda \theta \\
+        s &\leftarrow s + g^2 \\
+        \theta &\leftarrow \theta - \tilde\eta\, g / (\sqrt{s} + \epsilon)
+
+    The sum only grows, so the steps only shrink: good for sparse gradients,
+    too timid for long training (what RMSprop's moving average fixes). With
+    :math:`\tau = 0` the first step is :math:`\eta` in every coordinate.
+    Source: Duchi, Hazan and Singer, "Adaptive subgradient methods for online
+    learning and stochastic optimization", JMLR 12 (2011).
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
+                 initial_accumulator_value=0.0, eps=1e-10):
+        super().__init__(params, lr)
+        check_non_negative(lr_decay, "lr_decay")
+        check_non_negative(weight_decay, "weight_decay")
+        check_non_negative(initial_accumulator_value, "initial_accumulator_value")
+        check_positive(eps, "eps")
+        self.lr_decay, self.weight_decay, self.eps = lr_decay, weight_decay, eps
+        self.initial_accumulator_value = initial_accumulator_value
+        self.t = 0
+        self.sum = [np.full_like(p.data, initial_accumulator_value) for p in self.params]
+        self._tmp = [np.empty_like(p.data) for p in self.params]
+
+    def step(self):
+        """Update every parameter once, in place."""
+        self.t += 1
+        clr = self.lr / (1 + (self.t - 1) * self.lr_decay)
+        for p, s, tmp in zip(self.params, self.sum, self._tmp):
+            g = p.grad + self.weight_decay * p.data if self.weight_decay else p.grad
+            np.multiply(g, g, out=tmp)
+            s += tmp
+            np.sqrt(s, out=tmp)
+            tmp += self.eps
+            np.divide(g, tmp, out=tmp)
+            tmp *= clr
+            p.data -= tmp
+
+    def __repr__(self):
+        return (f"Adagrad(lr={self.lr}, lr_decay={self.lr_decay}, weight_decay={self.weight_decay}, "
+                f"initial_accumulator_value={self.initial_accumulator_value}, eps={self.eps})")
+
+
 #: Optimizers by name: ``OPTIMIZERS["adam"](model.parameters(), lr=1e-3)``.
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+
+# --- Learning-rate schedules ---------------------------------------------------------------------
+
+def step_decay(epoch, lr0, step_size, gamma=0.1):
+    r"""The learning rate of step decay: multiplied by `gamma` every `step_size` epochs.
+
+    Parameters
+    ----------
+    epoch : int or ndarray of int, any shape
+        :math:`t \ge 0`, epochs (or steps) done so far.
+    lr0 : float > 0
+        :math:`\eta_0`, the learning rate at :math:`t = 0`.
+    step_size : int >= 1
+        :math:`k`, epochs between two decays.
+    gamma : float > 0, default 0.1
+        :math:`\gamma`, the factor of each decay.
+
+    Returns
+    -------
+    float, or ndarray of float64 with the shape of `epoch`
+
+    Raises
+    ------
+    ValueError
+        If an epoch is negative or not a whole number, or an argument is out of range.
+
+    Notes
+    -----
+    .. math:: \eta_t = \eta_0\, \gamma^{\lfloor t / k \rfloor}
+
+    What ``torch.optim.lr_scheduler.StepLR`` sets after :math:`t` calls of ``step()``.
+    """
+    t = _epochs(epoch, "epoch", whole=True)
+    check_positive(lr0, "lr0")
+    check_positive_int(step_size, "step_size")
+    check_positive(gamma, "gamma")
+    lr = lr0 * gamma ** (t // step_size)
+    return float(lr) if lr.ndim == 0 else lr
+
+
+def cosine_annealing(t, lr0, T_max, eta_min=0.0):
+    r"""The learning rate of cosine annealing: from `lr0` down to `eta_min` along half a cosine.
+
+    Parameters
+    ----------
+    t : float or ndarray, any shape
+        :math:`t \ge 0`, epochs (or steps) done so far.
+    lr0 : float > 0
+        :math:`\eta_0`, the learning rate at :math:`t = 0`.
+    T_max : int >= 1
+        :math:`T`, the number of epochs to reach `eta_min`.
+    eta_min : float >= 0, default 0
+        :math:`\eta_{\min}`, the learning rate at :math:`t = T`.
+
+    Returns
+    -------
+    float, or ndarray of float64 with the shape of `t`
+
+    Raises
+    ------
+    ValueError
+        If a `t` is negative, or an argument is out of range.
+
+    Notes
+    -----
+    .. math:: \eta_t = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})
+              \Big(1 + \cos\frac{\pi t}{T}\Big)
+
+    The rate falls slowly at first, fastest at :math:`t = T/2`, and slowly again
+    near :math:`\eta_{\min}`. Past :math:`T` the cosine climbs again (period
+    :math:`2T`), as in ``torch.optim.lr_scheduler.CosineAnnealingLR``: set
+    :math:`T` to the length of training. Source: Loshchilov and Hutter, "SGDR:
+    stochastic gradient descent with warm restarts", ICLR 2017.
+    """
+    t = _epochs(t, "t", whole=False)
+    check_positive(lr0, "lr0")
+    check_positive_int(T_max, "T_max")
+    check_non_negative(eta_min, "eta_min")
+    lr = eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(np.pi * t / T_max))
+    return float(lr) if lr.ndim == 0 else lr
+
+
+class LRScheduler:
+    """Base class: ``step()`` advances the epoch count and sets ``optimizer.lr``.
+
+    The learning rate the optimizer has when the scheduler is made is the
+    schedule's starting rate, ``base_lr``; ``last_epoch`` counts the calls of
+    ``step()``, as in PyTorch.
+    """
+
+    def __init__(self, optimizer):
+        if not isinstance(optimizer, Optimizer):
+            raise ValueError(f"{type(self).__name__} expects an optimizer from utils.optimizers "
+                             f"(SGD, Adam, ...), got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.last_epoch = 0
+        self._last_lr = [optimizer.lr]
+
+    def get_lr(self, epoch):
+        """The learning rate after `epoch` calls of ``step()``."""
+        raise NotImplementedError
+
+    def step(self):
+        """Advance one epoch (or one step) and set the optimizer's learning rate."""
+        self.last_epoch += 1
+        lr = self.get_lr(self.last_epoch)
+        self.optimizer.lr = lr
+        self._last_lr = [lr]
+
+    def get_last_lr(self):
+        """The learning rate set last, as a list with one entry (PyTorch's one per parameter group)."""
+        return list(self._last_lr)
+
+
+class StepLR(LRScheduler):
+    r"""Multiply the learning rate by `gamma` every `step_size` calls of ``step()``.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        Any optimizer of this module; its ``lr`` now is :math:`\eta_0`.
+    step_size : int >= 1
+    gamma : float > 0, default 0.1
+
+    Notes
+    -----
+    After :math:`t` calls of ``step()``, ``optimizer.lr`` is
+    :func:`step_decay(t, lr0, step_size, gamma) <step_decay>`:
+    :math:`\eta_0 \gamma^{\lfloor t/k \rfloor}`, as ``torch.optim.lr_scheduler.StepLR``.
+
+    Examples
+    --------
+    >>> opt = SGD(model.parameters(), lr=0.1)                    # doctest: +SKIP
+    >>> scheduler = StepLR(opt, step_size=30, gamma=0.1)         # doctest: +SKIP
+    >>> for epoch in range(90):                                  # doctest: +SKIP
+    ...     train_one_epoch(model, opt)
+    ...     scheduler.step()
+    """
+
+    def __init__(self, optimizer, step_size, gamma=0.1):
+        check_positive_int(step_size, "step_size")
+        check_positive(gamma, "gamma")
+        super().__init__(optimizer)
+        self.step_size, self.gamma = step_size, gamma
+
+    def get_lr(self, epoch):
+        return step_decay(epoch, self.base_lr, self.step_size, self.gamma)
+
+    def __repr__(self):
+        return f"StepLR(step_size={self.step_size}, gamma={self.gamma}, last_epoch={self.last_epoch})"
+
+
+class CosineAnnealingLR(LRScheduler):
+    r"""Lower the learning rate from its start to `eta_min` along half a cosine over `T_max` calls of ``step()``.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        Any optimizer of this module; its ``lr`` now is :math:`\eta_0`.
+    T_max : int >= 1
+    eta_min : float >= 0, default 0
+
+    Notes
+    -----
+    After :math:`t` calls of ``step()``, ``optimizer.lr`` is
+    :func:`cosine_annealing(t, lr0, T_max, eta_min) <cosine_annealing>`:
+    :math:`\eta_{\min} + \tfrac12(\eta_0 - \eta_{\min})(1 + \cos(\pi t/T))`, the closed
+    form of ``torch.optim.lr_scheduler.CosineAnnealingLR``.
+    """
+
+    def __init__(self, optimizer, T_max, eta_min=0.0):
+        check_positive_int(T_max, "T_max")
+        check_non_negative(eta_min, "eta_min")
+        super().__init__(optimizer)
+        self.T_max, self.eta_min = T_max, eta_min
+
+    def get_lr(self, epoch):
+        return cosine_annealing(epoch, self.base_lr, self.T_max, self.eta_min)
+
+    def __repr__(self):
+        return (f"CosineAnnealingLR(T_max={self.T_max}, eta_min={self.eta_min}, "
+                f"last_epoch={self.last_epoch})")
+
+
+def _epochs(epoch, name, *, whole):
+    """`epoch` as a float64 array of values >= 0 (whole numbers if `whole`)."""
+    arr = np.asarray(epoch)
+    if arr.dtype.kind not in "iuf" or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(f"{name} must be a number >= 0 (or an array of them), got {epoch!r}")
+    if whole and np.any(arr != np.floor(arr)):
+        raise ValueError(f"{name} must be a whole number of epochs (or steps), got {epoch!r}")
+    return arr.astype(np.float64)
