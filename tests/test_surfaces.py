@@ -116,6 +116,7 @@ def test_view_contains_the_start_and_every_minimum(make):
         assert x0 <= point[0] <= x1 and y0 <= point[1] <= y1, point
     assert s.value(s.start) > s.value(s.minima).max(initial=-np.inf)  # something to descend
     assert isinstance(s.title, str) and s.title and isinstance(s.log_levels, bool)
+    assert len(s.axis_labels) == 2 and all(isinstance(label, str) and label for label in s.axis_labels)
 
 
 def test_saddle_has_no_minimum_and_a_saddle_point_at_the_origin():
@@ -195,6 +196,12 @@ def test_linear_regression_is_the_mse_of_a_line_plus_weight_decay():
     for w, b in points_in_view(s, k=5):
         direct = mse(w * x + b, y) + 0.5 * l2 * (w * w + b * b)
         assert s.value([w, b]) == pytest.approx(direct, rel=1e-12)
+
+
+def test_data_surfaces_name_their_parameters():
+    assert linear_regression().axis_labels == ("w", "b")
+    assert logistic_regression().axis_labels == ("w₀", "w₁")
+    assert bowl().axis_labels == ("θ₀", "θ₁")
 
 
 def test_linear_regression_default_data_is_make_regression_1d():
