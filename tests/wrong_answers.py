@@ -175,6 +175,166 @@ def perceptron_update_strict_inequality(w, b, x, y, eta=1.0):
     return w + eta * error * x, b + eta * error
 
 
+# Exercise 2.1 collapse_linear ----------------------------------------------------------------
+def collapse_linear_forgot_first_bias(W1, b1, W2, b2):
+    return (1.0 * W1) @ W2, 1.0 * b2
+
+
+def collapse_linear_returns_b2_itself(W1, b1, W2, b2):
+    return (1.0 * W1) @ W2, b2
+
+
+def collapse_linear_wrong_order(W1, b1, W2, b2):
+    return (1.0 * W2) @ W1, (1.0 * b1) @ W2 + b2
+
+
+def collapse_linear_elementwise(W1, b1, W2, b2):
+    return 1.0 * W1 * W2, (1.0 * b1) @ W2 + b2
+
+
+def collapse_linear_biases_added(W1, b1, W2, b2):
+    return (1.0 * W1) @ W2, 1.0 * b1 + b2
+
+
+def collapse_linear_integer_dtype(W1, b1, W2, b2):
+    return W1 @ W2, b1 @ W2 + b2  # integer weights stay integers
+
+
+# Exercise 2.2 tanh_from_sigmoid --------------------------------------------------------------
+def _stable_sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def tanh_from_sigmoid_naive_exp(z):
+    return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))
+
+
+def tanh_from_sigmoid_forgot_2z(z):
+    return 2 * _stable_sigmoid(z) - 1
+
+
+def tanh_from_sigmoid_not_doubled(z):
+    return _stable_sigmoid(2 * z) - 1
+
+
+def tanh_from_sigmoid_sign_flipped(z):
+    return 1 - 2 * _stable_sigmoid(2 * z)
+
+
+def tanh_from_sigmoid_upcasts_to_float64(z):
+    return 2 * _stable_sigmoid(2 * np.asarray(z, dtype=float)) - 1
+
+
+def tanh_from_sigmoid_naive_silenced(z):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return 2 / (1 + np.exp(-2 * z)) - 1
+
+
+# Exercise 2.3 relu_grad ----------------------------------------------------------------------
+def relu_grad_one_at_zero(z):
+    z = 1.0 * z
+    return (z >= 0).astype(z.dtype)
+
+
+def relu_grad_returns_relu(z):
+    return np.maximum(1.0 * z, 0)
+
+
+def relu_grad_returns_booleans(z):
+    return z > 0
+
+
+def relu_grad_always_float64(z):
+    return (z > 0).astype(float)
+
+
+def relu_grad_integer_where(z):
+    return np.where(z > 0, 1, 0)
+
+
+def relu_grad_sign(z):
+    return np.sign(1.0 * z)
+
+
+# Exercise 2.4 leaky_relu_grad ----------------------------------------------------------------
+def leaky_relu_grad_forgot_slope(z, negative_slope=0.01):
+    z = 1.0 * z
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu_grad_float64_where(z, negative_slope=0.01):
+    return np.where(z > 0, 1.0, negative_slope)  # Python floats: float64 even for a float32 z
+
+
+def leaky_relu_grad_default_slope(z, negative_slope=0.01):
+    z = 1.0 * z
+    return np.where(z > 0, 1, 0.01).astype(z.dtype)
+
+
+def leaky_relu_grad_one_at_zero(z, negative_slope=0.01):
+    z = 1.0 * z
+    return np.where(z >= 0, 1, negative_slope).astype(z.dtype)
+
+
+def leaky_relu_grad_slopes_swapped(z, negative_slope=0.01):
+    z = 1.0 * z
+    return np.where(z > 0, negative_slope, 1).astype(z.dtype)
+
+
+# Exercise 2.5 output_activations -------------------------------------------------------------
+def output_activations_softmax_for_one_unit():
+    return ("softmax", "softmax", "identity")
+
+
+def output_activations_sigmoid_for_digits():
+    return ("sigmoid", "sigmoid", "identity")
+
+
+def output_activations_relu_for_regression():
+    return ("sigmoid", "softmax", "relu")
+
+
+def output_activations_leaky_relu_for_regression():
+    return ("sigmoid", "softmax", "leaky_relu")
+
+
+def output_activations_tanh_for_probability():
+    return ("tanh", "softmax", "identity")
+
+
+def output_activations_one_name():
+    return "softmax"
+
+
+# Exercise 2.6 chain_gradient -----------------------------------------------------------------
+def chain_gradient_forgot_weights(Z, w):
+    return np.prod(_stable_sigmoid(Z) * (1 - _stable_sigmoid(Z)), axis=1)
+
+
+def chain_gradient_sum_not_product(Z, w):
+    s = _stable_sigmoid(Z)
+    return np.sum(w * s * (1 - s), axis=1)
+
+
+def chain_gradient_sigmoid_not_derivative(Z, w):
+    return np.prod(w * _stable_sigmoid(Z), axis=1)
+
+
+def chain_gradient_wrong_axis(Z, w):
+    s = _stable_sigmoid(Z)
+    return np.prod(w * s * (1 - s), axis=0)
+
+
+def chain_gradient_z_times_one_minus_z(Z, w):
+    return np.prod(w * Z * (1 - Z), axis=1) * 1.0
+
+
+def chain_gradient_naive_sigmoid(Z, w):
+    s = 1 / (1 + np.exp(-Z))
+    return np.prod(w * s * (1 - s), axis=1)
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
     "ex0_1_column_means": [(column_means_over_rows, "axis=0"),
@@ -212,4 +372,39 @@ WRONG_ANSWERS = {
                                 (perceptron_update_strict_inequality, "not z > 0"),
                                 (perceptron_update_eta_only_on_w, "eta scales the bias's step too"),
                                 (perceptron_update_bias_as_an_array, "expected a single number")],
+    "ex2_1_collapse_linear": [(collapse_linear_forgot_first_bias, "passes through W2 as well"),
+                              (collapse_linear_returns_b2_itself, "shares memory with `b2`"),
+                              (collapse_linear_wrong_order, "wrong order"),
+                              (collapse_linear_elementwise, "not element by element"),
+                              (collapse_linear_biases_added, "not b1 + b2"),
+                              (collapse_linear_integer_dtype, "expected dtype float64, got dtype int64")],
+    "ex2_2_tanh_from_sigmoid": [(tanh_from_sigmoid_naive_exp, "build tanh from `sigmoid`"),
+                                (tanh_from_sigmoid_forgot_2z, "argument is 2z"),
+                                (tanh_from_sigmoid_not_doubled, "scale the sigmoid by 2"),
+                                (tanh_from_sigmoid_sign_flipped, "sign is flipped"),
+                                (tanh_from_sigmoid_upcasts_to_float64, "expected dtype float32"),
+                                (tanh_from_sigmoid_naive_silenced, "silences numpy's warnings")],
+    "ex2_3_relu_grad": [(relu_grad_one_at_zero, "not z >= 0"),
+                        (relu_grad_returns_relu, "ReLU itself"),
+                        (relu_grad_returns_booleans, "got booleans"),
+                        (relu_grad_always_float64, "expected dtype float32"),
+                        (relu_grad_integer_where, "expected dtype float64, got dtype int64"),
+                        (relu_grad_sign, "sign of z")],
+    "ex2_4_leaky_relu_grad": [(leaky_relu_grad_forgot_slope, "not 0 (that is ReLU's derivative)"),
+                              (leaky_relu_grad_float64_where, "expected dtype float32"),
+                              (leaky_relu_grad_default_slope, "default slope 0.01"),
+                              (leaky_relu_grad_one_at_zero, "at z = 0 use negative_slope"),
+                              (leaky_relu_grad_slopes_swapped, "slopes are swapped")],
+    "ex2_5_output_activations": [(output_activations_softmax_for_one_unit, "softmax over a single unit"),
+                                 (output_activations_sigmoid_for_digits, "must add up to 1"),
+                                 (output_activations_relu_for_regression, "cannot produce every target"),
+                                 (output_activations_leaky_relu_for_regression, "negative targets are squeezed"),
+                                 (output_activations_tanh_for_probability, "a probability lies in (0, 1)"),
+                                 (output_activations_one_name, "return three names")],
+    "ex2_6_chain_gradient": [(chain_gradient_forgot_weights, "weights are missing"),
+                             (chain_gradient_sum_not_product, "multiplies them"),
+                             (chain_gradient_sigmoid_not_derivative, "needs its derivative"),
+                             (chain_gradient_wrong_axis, "axis=1"),
+                             (chain_gradient_z_times_one_minus_z, "applied to sigma(z), not to z itself"),
+                             (chain_gradient_naive_sigmoid, "overflow")],
 }
