@@ -335,8 +335,225 @@ def chain_gradient_naive_sigmoid(Z, w):
     return np.prod(w * s * (1 - s), axis=1)
 
 
+# Exercise 4.1 mse ----------------------------------------------------------------------------
+def mse_not_squared(y_hat, y):
+    return np.mean(y_hat - y)
+
+
+def mse_sum_not_mean(y_hat, y):
+    return np.sum((y_hat - y) ** 2)
+
+
+def mse_root(y_hat, y):
+    return np.sqrt(np.mean((y_hat - y) ** 2))
+
+
+def mse_half_factor(y_hat, y):
+    return 0.5 * np.mean((y_hat - y) ** 2)
+
+
+def mse_divides_by_rows(y_hat, y):
+    return np.sum((y_hat - y) ** 2) / len(y)
+
+
+def mse_python_float(y_hat, y):
+    return float(np.mean((y_hat - y) ** 2))  # float32 input must give a float32 loss
+
+
+# Exercise 4.2 binary_cross_entropy_with_logits ------------------------------------------------
+def _stable_sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def bce_logits_log_of_sigmoid(z, y):
+    p = _stable_sigmoid(z)  # rounds to exactly 0 or 1 for large |z|
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def bce_logits_clipped_probabilities(z, y):
+    p = np.clip(_stable_sigmoid(z), 1e-7, 1 - 1e-7)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def bce_logits_silenced_and_clamped(z, y):
+    p = _stable_sigmoid(z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p, log_1mp = np.maximum(np.log(p), -100), np.maximum(np.log(1 - p), -100)
+    return -np.mean(y * log_p + (1 - y) * log_1mp)
+
+
+def bce_logits_sign_flipped(z, y):
+    return np.mean(-np.maximum(z, 0) + z * y - np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_logits_summed(z, y):
+    return np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_logits_without_the_max_term(z, y):
+    return np.mean(-z * y + np.log1p(np.exp(-np.abs(z))))
+
+
+# Exercise 4.3 softmax ------------------------------------------------------------------------
+def softmax_without_the_shift(Z):
+    e = np.exp(Z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_shifted_by_the_batch_maximum(Z):
+    e = np.exp(Z - Z.max())  # one maximum for the whole batch: a far-below row underflows to 0 / 0
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_over_columns(Z):
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_normalised_over_the_batch(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum()
+
+
+def softmax_without_keepdims(Z):
+    e = np.exp(Z - Z.max(axis=1))  # (N, C) - (N,): broadcasts wrongly or fails
+    return e / e.sum(axis=1)
+
+
+def softmax_upcasts_to_float64(Z):
+    Z = np.asarray(Z, dtype=np.float64)
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# Exercise 4.4 cross_entropy ------------------------------------------------------------------
+def _log_softmax(Z):
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def cross_entropy_log_of_softmax(Z, y):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P = e / e.sum(axis=1, keepdims=True)  # a probability of exactly 0, then log 0
+    return -np.mean(np.log(P[np.arange(len(y)), y]))
+
+
+def cross_entropy_summed(Z, y):
+    return -np.sum(_log_softmax(Z)[np.arange(len(y)), y])
+
+
+def cross_entropy_label_columns(Z, y):
+    return -np.mean(_log_softmax(Z)[:, y])
+
+
+def cross_entropy_sign_flipped(Z, y):
+    return np.mean(_log_softmax(Z)[np.arange(len(y)), y])
+
+
+def cross_entropy_every_class(Z, y):
+    return -np.mean(_log_softmax(Z))
+
+
+# Exercise 4.5 cross_entropy_grad -------------------------------------------------------------
+def _softmax(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def cross_entropy_grad_not_divided_by_n(Z, y):
+    P = _softmax(Z)
+    P[np.arange(len(y)), y] -= 1
+    return P
+
+
+def cross_entropy_grad_sign_flipped(Z, y):
+    P = _softmax(Z)
+    P[np.arange(len(y)), y] -= 1
+    return -P / len(y)
+
+
+def cross_entropy_grad_label_columns(Z, y):
+    P = _softmax(Z)
+    P[:, y] -= 1
+    return P / len(y)
+
+
+def cross_entropy_grad_without_one_hot(Z, y):
+    return _softmax(Z) / len(y)
+
+
+def cross_entropy_grad_shifts_z_in_place(Z, y):
+    Z -= Z.max(axis=1, keepdims=True)  # changes the caller's logits
+    P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    P[np.arange(len(y)), y] -= 1
+    return P / len(y)
+
+
+def cross_entropy_grad_naive_softmax(Z, y):
+    P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    P[np.arange(len(y)), y] -= 1
+    return P / len(y)
+
+
+# Exercise 4.6 choose_losses ------------------------------------------------------------------
+def choose_losses_softmax_for_tags():
+    return "mse", "cross_entropy", "cross_entropy"
+
+
+def choose_losses_binary_for_digits():
+    return "mse", "binary_cross_entropy", "cross_entropy"
+
+
+def choose_losses_mse_everywhere():
+    return "mse", "mse", "mse"
+
+
+def choose_losses_names_not_in_losses():
+    return "mse", "softmax", "sigmoid"
+
+
+def choose_losses_one_string():
+    return "mse, cross_entropy, binary_cross_entropy"
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
+    "ex4_1_mse": [(mse_not_squared, "not squared"),
+                  (mse_sum_not_mean, "summed the squared errors"),
+                  (mse_root, "RMSE"),
+                  (mse_half_factor, "extra factor 1/2"),
+                  (mse_divides_by_rows, "divided by the number of rows N only"),
+                  (mse_python_float, "expected dtype float32, got dtype float64")],
+    "ex4_2_binary_cross_entropy_with_logits": [
+        (bce_logits_log_of_sigmoid, "rounded to exactly 0 or 1"),
+        (bce_logits_clipped_probabilities, "clipped the probabilities"),
+        (bce_logits_silenced_and_clamped, "silences numpy's warnings (errstate)"),
+        (bce_logits_sign_flipped, "sign is flipped"),
+        (bce_logits_summed, "summed over the samples"),
+        (bce_logits_without_the_max_term, "max(z, 0) is missing")],
+    "ex4_3_softmax": [(softmax_without_the_shift, "Subtract each row's maximum"),
+                      (softmax_shifted_by_the_batch_maximum, "needs its own maximum"),
+                      (softmax_over_columns, "each column sums to 1"),
+                      (softmax_normalised_over_the_batch, "the whole batch sums to 1"),
+                      (softmax_without_keepdims, "raised ValueError"),
+                      (softmax_upcasts_to_float64, "expected dtype float32")],
+    "ex4_4_cross_entropy": [(cross_entropy_log_of_softmax, "Do not take the log of a softmax"),
+                            (cross_entropy_summed, "summed over the batch"),
+                            (cross_entropy_label_columns, "picks every label's column"),
+                            (cross_entropy_sign_flipped, "sign is flipped"),
+                            (cross_entropy_every_class, "over every class")],
+    "ex4_5_cross_entropy_grad": [(cross_entropy_grad_not_divided_by_n, "did not divide by the batch size"),
+                                 (cross_entropy_grad_sign_flipped, "sign is flipped"),
+                                 (cross_entropy_grad_label_columns, "subtracts 1 in every row"),
+                                 (cross_entropy_grad_without_one_hot, "one-hot target is missing"),
+                                 (cross_entropy_grad_shifts_z_in_place, "changed its input `Z` in place"),
+                                 (cross_entropy_grad_naive_softmax, "Subtract each row's maximum")],
+    "ex4_6_choose_losses": [(choose_losses_softmax_for_tags, "can switch on several tags at once"),
+                            (choose_losses_binary_for_digits, "picks exactly one class out of ten"),
+                            (choose_losses_mse_everywhere, "wrong loss for task 2 and 3"),
+                            (choose_losses_names_not_in_losses, "is not one of the course's losses"),
+                            (choose_losses_one_string, "must return three names")],
     "ex0_1_column_means": [(column_means_over_rows, "axis=0"),
                            (column_means_forgot_to_divide, "did not divide"),
                            (column_means_integer_division, "rounded down to whole numbers"),
