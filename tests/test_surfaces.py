@@ -180,6 +180,13 @@ def test_grid_equals_the_pointwise_value(make):
     np.testing.assert_allclose(L, pointwise, rtol=1e-13, atol=1e-13)
 
 
+def test_logistic_grid_evaluated_in_chunks_equals_the_pointwise_value():
+    s = logistic_regression()
+    T0, T1, L = s.grid(41)  # 1,681 points: three chunks of 655 points for 100 rows
+    pointwise = [float(s.value(point)) for point in np.stack([T0, T1], axis=-1).reshape(-1, 2)]
+    np.testing.assert_allclose(L.ravel(), pointwise, rtol=1e-13)
+
+
 def test_grid_takes_its_own_view_and_size():
     T0, T1, L = bowl().grid(n=3, xlim=(0, 2), ylim=(-1, 1))
     np.testing.assert_array_equal(T0, [[0, 1, 2]] * 3)
