@@ -9,7 +9,7 @@ import pytest
 
 from utils.layers import Dense, Parameter
 from utils.optimizers import (OPTIMIZERS, SGD, Adagrad, Adam, CosineAnnealingLR, RMSprop, StepLR,
-                              cosine_annealing, step_decay)
+                              adam_step, cosine_annealing, momentum_step, rmsprop_step, step_decay)
 from utils.surfaces import SURFACES, bowl, ravine
 
 ALL_OPTIMIZERS = [SGD, Adam, RMSprop, Adagrad]
@@ -461,3 +461,68 @@ def test_schedulers_match_pytorch(ours, theirs):
 
 def test_registry_maps_names_to_classes():
     assert OPTIMIZERS == {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+
+# --- One step as a pure function (the references of lesson 07) -------------------------------
+
+GRADIENTS = [[0.3, -1.0, 2.0], [0.1, 0.5, -2.0], [-0.2, 0.2, 1.0], [0.0, 0.4, -0.5]]
+
+
+def test_momentum_step_by_hand():
+    # v = 0.9 * 1 + 0.5 = 1.4; theta = 2 - 0.1 * 1.4 = 1.86
+    theta, v = momentum_step(np.array([2.0]), np.array([1.0]), np.array([0.5]), 0.1, 0.9)
+    np.testing.assert_allclose(theta, [1.86])
+    np.testing.assert_allclose(v, [1.4])
+
+
+def test_rmsprop_step_by_hand():
+    # s = 0.9 * 1 + 0.1 * 2^2 = 1.3; theta = 1 - 0.01 * 2 / (sqrt(1.3) + 1e-8)
+    theta, s = rmsprop_step(np.array([1.0]), np.array([1.0]), np.array([2.0]), 0.01, 0.9)
+    np.testing.assert_allclose(s, [1.3])
+    np.testing.assert_allclose(theta, [1.0 - 0.02 / (np.sqrt(1.3) + 1e-8)])
+
+
+def test_adam_step_by_hand_at_t_2():
+    # m = 0.9 * 0.1 + 0.1 * 1 = 0.19, v = 0.999 * 0.001 + 0.001 * 1 = 0.001999;
+    # m_hat = 0.19 / 0.19 = 1, v_hat = 0.001999 / 0.001999 = 1: theta = 0.5 - 0.1 * 1 / (1 + 1e-8)
+    theta, m, v = adam_step(np.array([0.5]), np.array([0.1]), np.array([0.001]), np.array([1.0]), 2, lr=0.1)
+    np.testing.assert_allclose(m, [0.19])
+    np.testing.assert_allclose(v, [0.001999])
+    np.testing.assert_allclose(theta, [0.5 - 0.1 / (1 + 1e-8)])
+
+
+@pytest.mark.parametrize("make_class, step, state", [
+    (lambda p: SGD([p], lr=0.05, momentum=0.9), lambda th, st, g, t: momentum_step(th, *st, g, 0.05, 0.9), 1),
+    (lambda p: RMSprop([p], lr=0.05, alpha=0.9), lambda th, st, g, t: rmsprop_step(th, *st, g, 0.05, 0.9), 1),
+    (lambda p: Adam([p], lr=0.05), lambda th, st, g, t: adam_step(th, *st, g, t, lr=0.05), 2),
+], ids=["momentum_step", "rmsprop_step", "adam_step"])
+def test_one_step_functions_follow_their_class_step_by_step(make_class, step, state):
+    p = param([1.0, -2.0, 0.5])
+    optimizer = make_class(p)
+    theta, st = p.data.copy(), tuple(np.zeros(3) for _ in range(state))
+    for t, g in enumerate(GRADIENTS, start=1):
+        p.grad[...] = g
+        optimizer.step()
+        theta, *st = step(theta, st, np.array(g), t)
+        np.testing.assert_allclose(theta, p.data, rtol=1e-12)
+
+
+@pytest.mark.parametrize("step, args", [
+    (momentum_step, (0.1, 0.9)), (rmsprop_step, (0.1,)), (adam_step, (1, 0.1)),
+], ids=["momentum_step", "rmsprop_step", "adam_step"])
+def test_one_step_functions_keep_float32_make_integers_float64_and_never_change_their_inputs(step, args):
+    n_state = {momentum_step: 1, rmsprop_step: 1, adam_step: 2}[step]
+    for dtype, expected in [(np.float32, np.float32), (np.int64, np.float64)]:
+        theta, grad = np.array([1, -2], dtype=dtype), np.array([3, 1], dtype=dtype)
+        state = [np.array([1, 0], dtype=dtype) for _ in range(n_state)]
+        before = [a.copy() for a in (theta, grad, *state)]
+        results = step(theta, *state, grad, *args)
+        assert all(r.dtype == expected for r in results)
+        assert all(np.array_equal(a, b) for a, b in zip((theta, grad, *state), before))
+        assert not any(np.shares_memory(r, a) for r in results for a in (theta, grad, *state))
+
+
+@pytest.mark.parametrize("t", [0, -1, 1.5, True])
+def test_adam_step_wants_a_step_number_from_1(t):
+    with pytest.raises(ValueError, match="t must be an integer >= 1"):
+        adam_step(np.zeros(1), np.zeros(1), np.zeros(1), np.ones(1), t)

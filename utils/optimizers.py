@@ -14,7 +14,10 @@ A *learning-rate schedule* changes :math:`\eta` as training goes on. As in
 ``torch.optim.lr_scheduler``, a scheduler wraps any optimizer, and each call
 of ``scheduler.step()`` (once per epoch, or once per step, as you choose) sets
 ``optimizer.lr``. Each schedule is also a pure function of the epoch,
-:func:`step_decay` and :func:`cosine_annealing`, to plot or to check against.
+:func:`step_decay` and :func:`cosine_annealing`, to plot or to check against;
+and one step of momentum, RMSprop and Adam is a pure function of arrays,
+:func:`momentum_step`, :func:`rmsprop_step` and :func:`adam_step`, which
+returns the new state instead of changing it.
 
 Left out on purpose: Nesterov momentum, AMSGrad, centered RMSprop, parameter
 groups (one learning rate for all parameters), and the other schedulers.
@@ -507,3 +510,133 @@ def _epochs(epoch, name, *, whole):
     if whole and np.any(arr != np.floor(arr)):
         raise ValueError(f"{name} must be a whole number of epochs (or steps), got {epoch!r}")
     return arr.astype(np.float64)
+
+
+# --- One step as a pure function ----------------------------------------------------------
+# The references for lesson 07's exercises: the classes above keep their state and update in
+# place; these take the state as arrays and return the new state, the same numbers step by step.
+
+def _as_float(x):
+    """`x` as an array; integers become float64, floats keep their dtype."""
+    x = np.asarray(x)
+    return x.astype(np.float64) if not np.issubdtype(x.dtype, np.floating) else x
+
+
+def momentum_step(theta, v, grad, lr, momentum):
+    r"""One step of SGD with momentum, as ``SGD(..., momentum=momentum).step()`` takes it.
+
+    Parameters
+    ----------
+    theta : ndarray, any shape
+        The parameters :math:`\theta`.
+    v : ndarray, same shape as `theta`
+        The velocity, a running sum of gradients; zeros before the first step.
+    grad : ndarray, same shape as `theta`
+        The gradient :math:`g = \nabla_\theta L` at `theta`.
+    lr : float > 0
+        Learning rate :math:`\eta`.
+    momentum : float in [0, 1)
+        :math:`\mu`.
+
+    Returns
+    -------
+    theta_new, v_new : ndarray, same shape as `theta`
+        New arrays; float inputs keep their dtype, integer inputs give float64.
+
+    Notes
+    -----
+    As in ``torch.optim.SGD`` (no dampening):
+
+    .. math::
+        v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta v
+
+    With :math:`v = 0` before the first step, the first step is plain gradient descent.
+    """
+    theta, v, grad = _as_float(theta), _as_float(v), _as_float(grad)
+    v_new = momentum * v + grad
+    return theta - lr * v_new, v_new
+
+
+def rmsprop_step(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    r"""One step of RMSprop, as ``torch.optim.RMSprop`` takes it (no momentum, not centered).
+
+    Parameters
+    ----------
+    theta : ndarray, any shape
+        The parameters :math:`\theta`.
+    s : ndarray, same shape as `theta`
+        The running average of squared gradients; zeros before the first step.
+    grad : ndarray, same shape as `theta`
+        The gradient :math:`g` at `theta`.
+    lr : float > 0
+        Learning rate :math:`\eta`.
+    alpha : float in [0, 1), default 0.99
+        Decay rate :math:`\alpha` of the average.
+    eps : float > 0, default 1e-8
+        :math:`\epsilon`, added to the square root; keeps the division finite.
+
+    Returns
+    -------
+    theta_new, s_new : ndarray, same shape as `theta`
+        New arrays; float inputs keep their dtype, integer inputs give float64.
+
+    Notes
+    -----
+    Elementwise, with :math:`g^2` the square of each entry (Hinton, Coursera lecture 6e, 2012):
+
+    .. math::
+        s \leftarrow \alpha s + (1 - \alpha) g^2, \qquad
+        \theta \leftarrow \theta - \eta \, \frac{g}{\sqrt{s} + \epsilon}
+    """
+    theta, s, grad = _as_float(theta), _as_float(s), _as_float(grad)
+    s_new = alpha * s + (1 - alpha) * grad * grad
+    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+def adam_step(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    r"""Step `t` of Adam with bias correction, as ``torch.optim.Adam`` takes it.
+
+    Parameters
+    ----------
+    theta : ndarray, any shape
+        The parameters :math:`\theta`.
+    m, v : ndarray, same shape as `theta`
+        The running averages of the gradient and of its square after step ``t - 1``
+        (zeros before the first step).
+    grad : ndarray, same shape as `theta`
+        The gradient :math:`g` at `theta`.
+    t : int >= 1
+        The number of this step, counted from 1.
+    lr : float > 0, default 1e-3
+        Learning rate :math:`\eta`.
+    beta1, beta2 : float in [0, 1), default 0.9 and 0.999
+        Decay rates of the two averages.
+    eps : float > 0, default 1e-8
+        :math:`\epsilon`, added to the square root.
+
+    Returns
+    -------
+    theta_new, m_new, v_new : ndarray, same shape as `theta`
+        New arrays (`m_new` and `v_new` without bias correction, ready for step ``t + 1``);
+        float inputs keep their dtype, integer inputs give float64.
+
+    Raises
+    ------
+    ValueError
+        If `t` is not an integer >= 1 (bias correction divides by :math:`1 - \beta_1^t`).
+
+    Notes
+    -----
+    Kingma and Ba, "Adam: a method for stochastic optimization", ICLR 2015, Algorithm 1:
+
+    .. math::
+        m &\leftarrow \beta_1 m + (1 - \beta_1) g, \qquad v \leftarrow \beta_2 v + (1 - \beta_2) g^2 \\
+        \hat m &= \frac{m}{1 - \beta_1^t}, \qquad \hat v = \frac{v}{1 - \beta_2^t}, \qquad
+        \theta \leftarrow \theta - \eta \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}
+    """
+    check_positive_int(t, "t")
+    theta, m, v, grad = _as_float(theta), _as_float(m), _as_float(v), _as_float(grad)
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad * grad
+    m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
