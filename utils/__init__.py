@@ -5,7 +5,7 @@ Each module holds one concept, and the lessons call them by name::
     from utils.layers import Dense, ReLU
     from utils.models import Sequential
 
-Modules, from the math up: ``activations``, ``losses`` -> ``layers`` ->
+Modules, from the math up: ``activations``, ``losses``, ``surfaces`` -> ``layers`` ->
 ``models`` -> ``optimizers``, ``training``; beside them ``gradient_check``,
 ``datasets`` and ``perceptron``; on top, ``plotting``, ``widgets`` and
 ``checks`` (the exercise checks). ``import utils`` imports none of them:
@@ -18,7 +18,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("activations", "losses", "layers", "models", "optimizers", "training",
+_SUBMODULES = ("activations", "losses", "surfaces", "layers", "models", "optimizers", "training",
                "gradient_check", "datasets", "perceptron", "plotting", "widgets", "checks")
 
 
