@@ -78,7 +78,10 @@ def perceptron_update(w, b, x, y, eta=1.0):
     Returns
     -------
     w_new : ndarray, shape (D,)
+        A new array (also when nothing changes), with the dtype of ``w + x``: float
+        inputs keep their dtype, integer inputs give float64.
     b_new : float
+        ``b``'s own type: a Python float for a Python number, ``np.float32`` for ``np.float32``.
         The inputs are not modified.
 
     Notes
@@ -88,11 +91,17 @@ def perceptron_update(w, b, x, y, eta=1.0):
               b \leftarrow b + \eta\,(y - \hat y)
 
     A correctly classified sample has :math:`y - \hat y = 0` and changes nothing.
+
+    Textbooks often write the rule for labels :math:`t \in \{-1, +1\}`: on a mistake
+    (:math:`t\,(w \cdot x + b) \le 0`), :math:`w \leftarrow w + \eta\,t\,x` and
+    :math:`b \leftarrow b + \eta\,t`. With :math:`t = 2y - 1`, :math:`y - \hat y = t` on every
+    mistake, so the two rules make the same steps; they differ only for a sample exactly on the
+    boundary, which the :math:`\pm 1` form counts as a mistake for both classes.
     """
     check_positive(eta, "eta")
     x = as_float_array(x, "x")
     check_ndim(x, 1, "x", "(D,)")
-    error = y - perceptron_predict(x[None, :], w, b)[0]
+    error = float(y - perceptron_predict(x[None, :], w, b)[0])  # a Python number: b keeps its own type
     return w + eta * error * x, b + eta * error
 
 
@@ -102,16 +111,18 @@ class PerceptronRun(NamedTuple):
     w: np.ndarray
     b: float
     errors: list
-    """Misclassified samples in each epoch."""
+    """Mistakes in each epoch, counted while the weights change: a sample counts when the
+    weights it meets (updated by the samples before it) misclassify it."""
     path: list
     """``(w, b)`` after each epoch, starting with the initial values."""
 
     @property
     def converged(self):
+        """True when the last epoch made no mistake: every sample is on its side, so more epochs change nothing."""
         return bool(self.errors) and self.errors[-1] == 0
 
 
-def train_perceptron(X, y, *, eta=1.0, epochs=20, w=None, b=0.0, rng=None):
+def train_perceptron(X, y, *, eta=1.0, epochs=20, w=None, b=0.0, rng=None, shuffle=True):
     r"""Run the perceptron learning rule over the data, one sample at a time.
 
     Parameters
@@ -125,20 +136,29 @@ def train_perceptron(X, y, *, eta=1.0, epochs=20, w=None, b=0.0, rng=None):
         Initial weights (zeros by default).
     b : float, default 0.0
     rng : numpy.random.Generator, optional
-        Shuffles the order of samples in each epoch.
+        Draws the order of the samples, ``rng.permutation(N)``, afresh at the start of each epoch.
+    shuffle : bool, default True
+        False visits the samples in the order 0, ..., N-1 in every epoch (and ignores `rng`).
 
     Returns
     -------
     PerceptronRun
         Final ``w`` and ``b``, mistakes per epoch, and ``(w, b)`` after each epoch.
+
+    Notes
+    -----
+    A mistake is counted while the weights change: sample :math:`i` counts when the weights
+    it meets misclassify it, and then the rule updates them. So the count of an epoch is not
+    the number of samples the final weights misclassify; an epoch that starts from a poor
+    guess counts only the mistakes left after the first updates have improved it.
     """
     X, w = _inputs(X, np.zeros(np.shape(X)[-1]) if w is None else w)
     check_positive_int(epochs, "epochs")
-    rng = check_rng(rng)
+    rng = check_rng(rng) if shuffle else None
     errors, path = [], [(w.copy(), float(b))]
     for _ in range(epochs):
         mistakes = 0
-        for i in rng.permutation(len(X)):
+        for i in (rng.permutation(len(X)) if shuffle else range(len(X))):
             w_new, b_new = perceptron_update(w, b, X[i], y[i], eta)
             mistakes += int(b_new != b or np.any(w_new != w))
             w, b = w_new, b_new
