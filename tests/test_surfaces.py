@@ -119,6 +119,18 @@ def test_view_contains_the_start_and_every_minimum(make):
     assert len(s.axis_labels) == 2 and all(isinstance(label, str) and label for label in s.axis_labels)
 
 
+def test_known_points_are_read_only_so_an_optimizer_cannot_move_them():
+    from utils.layers import Parameter
+    from utils.optimizers import SGD
+    s = two_minima()
+    p = Parameter(s.start)  # forgot .copy()
+    p.grad[...] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        SGD([p], lr=0.1).step()
+    np.testing.assert_array_equal(s.start, [0.6, 1.5])
+    assert not (s.minima.flags.writeable or s.saddle_points.flags.writeable)
+
+
 def test_saddle_has_no_minimum_and_a_saddle_point_at_the_origin():
     s = saddle()
     assert s.minima.shape == (0, 2)

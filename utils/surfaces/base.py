@@ -28,7 +28,8 @@ class Surface:
     saddle_points : ndarray, shape (m, 2), float64
         Points where the gradient is zero and the Hessian has a negative eigenvalue.
     start : ndarray, shape (2,), float64
-        A good default start for gradient descent.
+        A good default start for gradient descent. Read-only, like `minima` and
+        `saddle_points`: give an optimizer a copy, ``Parameter(surface.start.copy())``.
     xlim, ylim : (float, float)
         The default view of :math:`\theta_0` and :math:`\theta_1`; it contains
         `start` and every minimum.
@@ -45,11 +46,13 @@ class Surface:
                  axis_labels=("θ₀", "θ₁")):
         self.name, self.title = name, title
         self.axis_labels = tuple(axis_labels)
-        self.minima = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
-        self.saddle_points = np.asarray(saddle_points, dtype=np.float64).reshape(-1, 2)
-        self.start = np.asarray(start, dtype=np.float64).reshape(2)
+        self.minima = np.array(minima, dtype=np.float64).reshape(-1, 2)
+        self.saddle_points = np.array(saddle_points, dtype=np.float64).reshape(-1, 2)
+        self.start = np.array(start, dtype=np.float64).reshape(2)
         self.xlim = (float(xlim[0]), float(xlim[1]))
         self.ylim = (float(ylim[0]), float(ylim[1]))
+        for known in (self.minima, self.saddle_points, self.start):
+            known.flags.writeable = False  # an optimizer must step a copy: Parameter(s.start.copy())
 
     def value(self, theta):
         r"""The loss :math:`L(\theta)`.
@@ -174,6 +177,24 @@ class Quadratic(Surface):
     exactly when :math:`0 < \eta < 2/\lambda_{\max}(A)` (for positive-definite
     :math:`A`), and the ratio :math:`\lambda_{\max}/\lambda_{\min}`, the
     *condition number*, sets how slowly.
+
+    Parameters
+    ----------
+    name, title : str
+        As for :class:`Surface`.
+    A : array_like, shape (2, 2)
+        The Hessian :math:`A`, symmetric (only its upper triangle is read).
+    center : array_like, shape (2,), default (0, 0)
+        :math:`c`, where the gradient vanishes.
+    offset : float, default 0
+        :math:`L^*`, the loss at `center`.
+    **kwargs
+        ``minima``, ``start``, ``xlim``, ``ylim`` and the other keywords of :class:`Surface`.
+
+    Notes
+    -----
+    .. math:: L = \tfrac12 (\theta - c)^\top A (\theta - c) + L^*, \quad
+              \nabla L = A (\theta - c), \quad \nabla^2 L = A
     """
 
     def __init__(self, name, title, A, center=(0.0, 0.0), offset=0.0, **kwargs):
