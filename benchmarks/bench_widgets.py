@@ -1,18 +1,26 @@
-"""How long one slider move takes to redraw lesson 01's perceptron explorer.
+"""How long an explorer takes from a control change to its finished new image.
 
-The explorer draws its figure once and, on every slider move, redraws only the
-boundary, the points and the title on a saved background, then sends a PNG to
-an ``ipywidgets.Image`` (``utils.widgets.BlitImage``). For comparison, the
-script also times the usual approach with the inline backend: a new figure,
-drawn in full and rendered to PNG on every move. Both sweep the bias slider
-over 31 values and print the median and the slowest redraw, in the kernel;
-the browser's round trip on localhost comes on top.
+For every explorer registered in ``utils.widgets.EXPLORERS`` (the course's own and any added
+later), the script makes the explorer with its defaults and moves each numeric control across
+its range (9 values from its minimum to its maximum, each visited twice, in a shuffled order),
+and each dropdown through its options. Each change runs, in the kernel, what a slider move
+runs: the computation, the redraw (a blit of the changed artists, or a new background when the
+control changes the surface) and the PNG sent to the ``ipywidgets.Image``. The browser's
+round trip on localhost comes on top.
 
-Run: .venv/bin/python benchmarks/bench_widgets.py
+It prints, per explorer and control, the kind of redraw the control declares, the median and
+the slowest change in milliseconds, and the target: 50 ms when only the path changes in a 2-D
+figure, 100 ms with a 3-D view, 150 ms when the surface changes. It asserts nothing.
+
+For lesson 01's explorer it also times the usual approach for comparison: a new figure with
+the inline backend, drawn in full and rendered to PNG on every move.
+
+Run: .venv/bin/python benchmarks/bench_widgets.py [explorer_name ...]
 """
 
 import io
 import os
+import sys
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -20,43 +28,95 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
+import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from utils import datasets  # noqa: E402
-from utils.widgets import draw_perceptron, perceptron_explorer  # noqa: E402
+from utils.widgets import EXPLORERS, SURFACE, draw_perceptron  # noqa: E402
+from utils.widgets.base import numeric_controls, sweep_values  # noqa: E402
+
+TARGETS_MS = {"path": 50, "path, 3-D": 100, "surface": 150}
 
 
 def redraw(X, y, w1, w2, b):
-    """What one slider move costs: a new figure, the drawing, and its PNG."""
+    """What one slider move costs without blitting: a new figure, the drawing, and its PNG."""
     fig, ax = plt.subplots(figsize=(5.5, 5))
     draw_perceptron(X, y, np.array([w1, w2]), b, ax)
     fig.canvas.print_png(io.BytesIO())  # the inline backend sends a PNG of the figure (dpi from rcParams)
     plt.close(fig)
 
 
-def sweep(move):
-    """Milliseconds of each of 31 slider moves."""
-    times = []
-    for b in np.linspace(-3, 3, 31):
+def time_changes(explorer, name, values):
+    """Milliseconds from setting the control to the new image, for each value."""
+    control, times = explorer.controls[name], []
+    for value in values:
         start = time.perf_counter()
-        move(float(b))
+        control.value = value
         times.append(time.perf_counter() - start)
+        if explorer.last_error is not None:
+            raise RuntimeError(f"{name} = {value!r} failed: {explorer.last_error!r}")
     return np.array(times) * 1000
 
 
-def main():
+def control_values(explorer, name, rng):
+    """The values to visit: a numeric control's sweep, or a dropdown's options, twice, shuffled."""
+    control = explorer.controls[name]
+    if isinstance(control, ipywidgets.Dropdown):
+        values = [v for _, v in control.options] if isinstance(control.options[0], tuple) else list(control.options)
+    else:
+        values = sweep_values(control, 9)
+    values = [v for v in values * 2]
+    rng.shuffle(values)
+    return [v for v in values if v != control.value] or values
+
+
+def kind(explorer, name):
+    if explorer.control_kinds[name] == SURFACE:
+        return "surface"
+    has_3d = any(getattr(ax, "name", "") == "3d" for ax in explorer.figure.axes)
+    return "path, 3-D" if has_3d else "path"
+
+
+def bench_explorer(info, rng):
+    explorer = info.factory()
+    names = [n for n in numeric_controls(explorer) if n not in info.skip]
+    names += [n for n, c in explorer.controls.items() if isinstance(c, ipywidgets.Dropdown) and n not in info.skip]
+    rows = []
+    for name in names:
+        explorer = info.factory()  # every control starts from the explorer's defaults
+        values = info.sweeps.get(name) or control_values(explorer, name, rng)
+        times = time_changes(explorer, name, values)
+        k = kind(explorer, name)
+        rows.append((name, k, np.median(times), times.max(), TARGETS_MS[k]))
+    return rows
+
+
+def bench_perceptron_full_redraw():
     X, y = datasets.make_blobs(100, noise=0.7, centers=[[-1.5, -1.0], [1.5, 1.0]], seed=0)
     redraw(X, y, 1.0, 2.0, -1.0)  # warm-up: font cache, first figure
-    full = sweep(lambda b: redraw(X, y, 1.0, 2.0, b))
-    explorer = perceptron_explorer(X, y, w1=1.0, w2=2.0, b=-1.0)
-    bias_slider = explorer.children[0].children[2]
-    blit = sweep(lambda b: setattr(bias_slider, "value", b))  # the explorer redraws on every change
-    print("perceptron explorer (lesson 01): one slider move, compute + draw + PNG, in the kernel")
-    for name, t in (("full redraw (inline backend)", full), ("explorer (blitting)", blit)):
-        print(f"  {name:30s} median {np.median(t):4.0f} ms   slowest {t.max():4.0f} ms")
-    print(f"  speed-up of the median: {np.median(full) / np.median(blit):.1f}x")
+    times = []
+    for b in np.linspace(-3, 3, 31):
+        start = time.perf_counter()
+        redraw(X, y, 1.0, 2.0, float(b))
+        times.append(time.perf_counter() - start)
+    return np.median(times) * 1000
+
+
+def main(names):
+    rng = np.random.default_rng(0)
+    print("Explorers: median and slowest time from a control change to the new PNG, in the kernel (ms)")
+    print(f"{'explorer':28s} {'control':12s} {'redraws':10s} {'median':>7s} {'slowest':>8s} {'target':>7s}")
+    for name, info in EXPLORERS.items():
+        if names and name not in names:
+            continue
+        for control, k, median, slowest, target in bench_explorer(info, rng):
+            flag = "" if median <= target else "  over target"
+            print(f"{name:28s} {control:12s} {k:10s} {median:7.1f} {slowest:8.1f} {target:7d}{flag}")
+    if not names or "perceptron_explorer" in names:
+        print(f"\nLesson 01's perceptron, without blitting (a new figure drawn in full with the inline "
+              f"backend, as PNG): median {bench_perceptron_full_redraw():.1f} ms per slider move")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
