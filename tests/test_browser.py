@@ -150,3 +150,66 @@ def learner_runs_lesson_01(base, token, page, tmp_path):
     # An offline course asks nothing about fetching Jupyter news.
     assert page.get_by_text("notified about official Jupyter news").count() == 0
     assert lesson.read_bytes() == before, "the browser test must not save into lessons/"
+
+
+def element_screenshot(locator, name, tmp_path):
+    """A screenshot of one element, into ``$SCREENSHOT_DIR`` (e.g. ``docs/images``) or pytest's tmp_path."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(folder / name))
+
+
+def wait_until_unchanged(image, seconds=20):
+    """Wait until an image's src stays the same for a second; return it."""
+    deadline, last = time.monotonic() + seconds, None
+    while time.monotonic() < deadline:
+        src = image.get_attribute("src")
+        if src == last:
+            return src
+        last = src
+        time.sleep(1.0)
+    pytest.fail(f"the explorer's picture kept changing for {seconds} s")
+
+
+def test_lesson_06_runs_in_the_browser_and_its_learning_rate_slider_redraws_the_explorer(lab, page, tmp_path):
+    try:
+        learner_runs_lesson_06(*lab, page, tmp_path)
+    except Exception:
+        screenshot(page, "06_failure.png", tmp_path)
+        raise
+
+
+def learner_runs_lesson_06(base, token, page, tmp_path):
+    notebook = ROOT / "solutions" / "06_gradient_descent.ipynb"
+    before = notebook.read_bytes()
+    page.set_viewport_size({"width": 1700, "height": 1100})  # the explorer's three panels side by side
+    page.goto(f"{base}/lab/tree/solutions/06_gradient_descent.ipynb?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
+    run_all_cells(page)
+    wait_until_all_cells_ran(page)
+
+    # The solutions are complete: no cell shows an error, and every check passes.
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+    assert page.locator(".jp-OutputArea-output").filter(has_text="cases passed").count() == 6
+
+    # The explorer: moving the learning-rate slider (keyboard) changes its picture.
+    explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-image")).filter(
+        has=page.locator(".widget-slider", has_text="η (lr)")).first
+    explorer.scroll_into_view_if_needed()
+    image = explorer.locator(".widget-image").first
+    slider = explorer.locator(".widget-slider", has_text="η (lr)").first
+    readout_before = slider.locator(".widget-readout").inner_text().strip()
+    src_before = image.get_attribute("src")
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    for _ in range(20):  # 20 keyboard steps of 0.01 in log10(lr): lr grows by a factor 10^0.2
+        handle.press("ArrowRight")
+    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src", arg=[image.element_handle(), src_before],
+                           timeout=10_000)
+    assert slider.locator(".widget-readout").inner_text().strip() != readout_before
+    settled = wait_until_unchanged(image)  # the kernel has caught up with the last key press
+    assert settled != src_before
+    element_screenshot(explorer, "gradient_descent_explorer.png", tmp_path)
+    assert notebook.read_bytes() == before, "the browser test must not save into solutions/"

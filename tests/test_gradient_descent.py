@@ -99,7 +99,7 @@ def test_until_stops_a_divergent_run_without_a_warning():
     run = gradient_descent_until(loss, grad, np.array([1.0, 1.0]), 0.5, max_steps=10_000, grad_tol=1e-8)
     # theta_2 is multiplied by 1 - 0.5 * 20 = -9 each step: beyond 1e6 after 7 steps
     assert run.status == "diverged" and run.step == 7
-    assert str(run).startswith("diverged at step 7")
+    assert str(run).startswith("diverged at step 7, after a loss of")
 
 
 def test_until_runs_out_of_steps():

@@ -517,6 +517,226 @@ def choose_losses_one_string():
     return "mse, cross_entropy, binary_cross_entropy"
 
 
+# Exercise 6.1 numerical_gradient --------------------------------------------------------------
+def numerical_gradient_forward_difference(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        e = np.zeros(theta.shape)
+        e[i] = h
+        grad[i] = (f(theta + e) - f(theta)) / h
+    return grad
+
+
+def numerical_gradient_divides_by_h(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        e = np.zeros(theta.shape)
+        e[i] = h
+        grad[i] = (f(theta + e) - f(theta - e)) / h
+    return grad
+
+
+def numerical_gradient_moves_all_parameters_at_once(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    return np.full(theta.shape, (f(theta + h) - f(theta - h)) / (2 * h))
+
+
+def numerical_gradient_perturbs_an_integer_copy(f, theta, h=1e-5):
+    grad = np.zeros_like(theta)  # integer for an integer theta
+    for i in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()
+        plus[i] += h  # h is rounded away in an integer array
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+def numerical_gradient_ignores_h(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        e = np.zeros(theta.shape)
+        e[i] = 1e-5
+        grad[i] = (f(theta + e) - f(theta - e)) / 2e-5
+    return grad
+
+
+def numerical_gradient_does_not_restore_theta(f, theta, h=1e-5):
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        theta[i] += h
+        f_plus = f(theta)
+        theta[i] -= 2 * h
+        grad[i] = (f_plus - f(theta)) / (2 * h)  # theta[i] is left at theta[i] - h
+    return grad
+
+
+# Exercise 6.2 gradient_descent_step -----------------------------------------------------------
+def gradient_descent_step_uphill(grad, theta, lr):
+    return theta + lr * grad(theta)
+
+
+def gradient_descent_step_without_lr(grad, theta, lr):
+    return theta - grad(theta)
+
+
+def gradient_descent_step_in_place(grad, theta, lr):
+    theta -= lr * grad(theta)
+    return theta
+
+
+def gradient_descent_step_iterated_until_converged(grad, theta, lr):
+    for _ in range(1000):  # the rule repeated: that is the whole descent, not one step
+        g = grad(theta)
+        if np.linalg.norm(g) < 1e-8:
+            break
+        theta = theta - lr * g
+    return theta
+
+
+def gradient_descent_step_into_an_integer_array(grad, theta, lr):
+    new = np.zeros_like(theta)
+    new[:] = theta - lr * grad(theta)
+    return new
+
+
+def gradient_descent_step_upcasts_to_float64(grad, theta, lr):
+    return np.asarray(theta, dtype=np.float64) - lr * grad(theta).astype(np.float64)
+
+
+def gradient_descent_step_normalised_gradient(grad, theta, lr):
+    g = grad(theta)
+    return theta - lr * g / np.linalg.norm(g)  # a unit step: wrong, and the norm overflows for huge theta
+
+
+# Exercise 6.3 gradient_descent ----------------------------------------------------------------
+def gradient_descent_without_the_start(grad, theta0, lr, steps):
+    path, theta = [], theta0.astype(float) if theta0.dtype.kind != "f" else theta0
+    for _ in range(steps):
+        theta = theta - lr * grad(theta)
+        path.append(theta)
+    return np.array(path).reshape(steps, theta0.size)
+
+
+def gradient_descent_one_row_short(grad, theta0, lr, steps):
+    path = [theta0 * 1.0]
+    for _ in range(steps - 1):
+        path.append(path[-1] - lr * grad(path[-1]))
+    return np.array(path)
+
+
+def gradient_descent_in_place_rows(grad, theta0, lr, steps):
+    theta = theta0.copy() * 1.0
+    path = [theta]
+    for _ in range(steps):
+        theta -= lr * grad(theta)  # changes the array that every row refers to
+        path.append(theta)
+    return np.array(path)
+
+
+def gradient_descent_returns_only_the_end(grad, theta0, lr, steps):
+    theta = theta0 * 1.0
+    for _ in range(steps):
+        theta = theta - lr * grad(theta)
+    return theta
+
+
+def gradient_descent_integer_path(grad, theta0, lr, steps):
+    path = np.zeros((steps + 1, theta0.size), dtype=theta0.dtype)
+    path[0] = theta0
+    for k in range(steps):
+        path[k + 1] = path[k] - lr * grad(path[k])
+    return path
+
+
+def gradient_descent_returns_a_list(grad, theta0, lr, steps):
+    path = [theta0 * 1.0]
+    for _ in range(steps):
+        path.append(path[-1] - lr * grad(path[-1]))
+    return path
+
+
+# Exercise 6.4 max_stable_lr -------------------------------------------------------------------
+def max_stable_lr_smallest_eigenvalue(H):
+    return float(2 / np.linalg.eigvalsh(H)[0])
+
+
+def max_stable_lr_one_over_lambda(H):
+    return float(1 / np.linalg.eigvalsh(H)[-1])
+
+
+def max_stable_lr_largest_diagonal_entry(H):
+    return float(2 / np.max(np.diag(H)))
+
+
+def max_stable_lr_trace(H):
+    return float(2 / np.trace(H))
+
+
+def max_stable_lr_closed_form_overflows(H):
+    H = np.asarray(H, dtype=float)
+    if H.shape != (2, 2):
+        return float(2 / np.linalg.eigvalsh(H)[-1])
+    trace, det = np.trace(H), np.linalg.det(H)  # the 2x2 formula squares the trace
+    lam_max = (trace + np.sqrt(trace**2 - 4 * det)) / 2
+    return float(2 / lam_max)
+
+
+# Exercise 6.5 mse_gradient --------------------------------------------------------------------
+def mse_gradient_without_the_2(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.mean(r * x), np.mean(r)])
+
+
+def mse_gradient_sign_flipped(w, b, x, y):
+    r = y - (w * x + b)
+    return np.array([np.mean(2 * r * x), np.mean(2 * r)])
+
+
+def mse_gradient_sum_not_mean(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.sum(2 * r * x), np.sum(2 * r)])
+
+
+def mse_gradient_b_first(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.mean(2 * r), np.mean(2 * r * x)])
+
+
+def mse_gradient_forgot_x(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.mean(2 * r), np.mean(2 * r)])
+
+
+def mse_gradient_upcasts_float32(w, b, x, y):
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    r = w * x + b - y
+    return np.array([np.mean(2 * r * x), np.mean(2 * r)])
+
+
+# Exercise 6.6 ravine_lr -----------------------------------------------------------------------
+def ravine_lr_too_small():
+    return 0.01
+
+
+def ravine_lr_at_the_bound():
+    return 2 / 50  # exactly 2 / lambda_max: the steep direction bounces forever
+
+
+def ravine_lr_diverges():
+    return 0.05
+
+
+def ravine_lr_from_the_wrong_eigenvalue():
+    return 2 / 1  # 2 / lambda_min
+
+
+def ravine_lr_returns_a_string():
+    return "0.039"
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
     "ex4_1_mse": [(mse_not_squared, "not squared"),
@@ -624,4 +844,39 @@ WRONG_ANSWERS = {
                              (chain_gradient_wrong_axis, "axis=1"),
                              (chain_gradient_z_times_one_minus_z, "applied to sigma(z), not to z itself"),
                              (chain_gradient_naive_sigmoid, "overflow")],
+    "ex6_1_numerical_gradient": [(numerical_gradient_forward_difference, "forward difference"),
+                                 (numerical_gradient_divides_by_h, "divide by 2h"),
+                                 (numerical_gradient_moves_all_parameters_at_once, "one parameter at a time"),
+                                 (numerical_gradient_perturbs_an_integer_copy, "integer array cannot hold"),
+                                 (numerical_gradient_ignores_h, "instead of the argument h"),
+                                 (numerical_gradient_does_not_restore_theta, "in place")],
+    "ex6_2_gradient_descent_step": [(gradient_descent_step_uphill, "went uphill"),
+                                    (gradient_descent_step_without_lr, "learning rate is missing"),
+                                    (gradient_descent_step_in_place, "in place"),
+                                    (gradient_descent_step_iterated_until_converged, "exactly one step"),
+                                    (gradient_descent_step_into_an_integer_array, "rounded to whole numbers"),
+                                    (gradient_descent_step_upcasts_to_float64, "dtype float32"),
+                                    (gradient_descent_step_normalised_gradient, None)],
+    "ex6_3_gradient_descent": [(gradient_descent_without_the_start, "must start with theta0"),
+                               (gradient_descent_one_row_short, "one row short"),
+                               (gradient_descent_in_place_rows, "every row is the same"),
+                               (gradient_descent_returns_only_the_end, "only where the path ends"),
+                               (gradient_descent_integer_path, "rounded to whole numbers"),
+                               (gradient_descent_returns_a_list, "expected a numpy array")],
+    "ex6_4_max_stable_lr": [(max_stable_lr_smallest_eigenvalue, "smallest eigenvalue"),
+                            (max_stable_lr_one_over_lambda, "not 1 / lambda_max"),
+                            (max_stable_lr_largest_diagonal_entry, "largest diagonal entry"),
+                            (max_stable_lr_trace, "trace"),
+                            (max_stable_lr_closed_form_overflows, "without squaring")],
+    "ex6_5_mse_gradient": [(mse_gradient_without_the_2, "factor 2"),
+                           (mse_gradient_sign_flipped, "signs are flipped"),
+                           (mse_gradient_sum_not_mean, "divide the sums by N"),
+                           (mse_gradient_b_first, "the order is (dL/dw, dL/db)"),
+                           (mse_gradient_forgot_x, "needs the factor x"),
+                           (mse_gradient_upcasts_float32, "dtype float32")],
+    "ex6_6_ravine_lr": [(ravine_lr_too_small, "too small"),
+                        (ravine_lr_at_the_bound, "so close to 2 / lambda_max"),
+                        (ravine_lr_diverges, "diverged"),
+                        (ravine_lr_from_the_wrong_eigenvalue, "diverged"),
+                        (ravine_lr_returns_a_string, "must return a number")],
 }

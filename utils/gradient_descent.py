@@ -180,7 +180,10 @@ class Descent(NamedTuple):
     def __str__(self):
         if self.status == "max_steps":
             return f"still moving after {self.step} steps, loss {self.losses[-1]:.3g}"
-        return f"{self.status} at step {self.step}, loss {self.losses[-1]:.3g}"
+        if self.status == "diverged":
+            highest = np.max(self.losses[np.isfinite(self.losses)])
+            return f"diverged at step {self.step}, after a loss of {highest:.3g}"
+        return f"converged at step {self.step}, loss {self.losses[-1]:.3g}"
 
 
 def gradient_descent_until(loss, grad, theta0, lr, *, max_steps, loss_tol=None, grad_tol=None, limit=1e6):
