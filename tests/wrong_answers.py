@@ -737,6 +737,240 @@ def ravine_lr_returns_a_string():
     return "0.039"
 
 
+# Exercise 7.1 minibatches ---------------------------------------------------------------------
+def minibatches_drops_last_batch(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]])
+            for s in range(0, len(X) - batch_size + 1, batch_size)]
+
+
+def minibatches_not_shuffled(X, y, batch_size, rng):
+    order = np.arange(len(X))
+    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X), batch_size)]
+
+
+def minibatches_slices_are_views(X, y, batch_size, rng):
+    return [(X[s:s + batch_size], y[s:s + batch_size]) for s in range(0, len(X), batch_size)]
+
+
+def minibatches_one_batch_is_the_input_itself(X, y, batch_size, rng):
+    if batch_size >= len(X):
+        return [(X, y)]  # "nothing to split", but also nothing shuffled, and X itself handed out
+    order = rng.permutation(len(X))
+    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X), batch_size)]
+
+
+def minibatches_shuffles_x_and_y_separately(X, y, batch_size, rng):
+    X_shuffled, y_shuffled = X[rng.permutation(len(X))], y[rng.permutation(len(y))]
+    for s in range(0, len(X), batch_size):
+        yield X_shuffled[s:s + batch_size], y_shuffled[s:s + batch_size]
+
+
+def minibatches_with_replacement(X, y, batch_size, rng):
+    batches = []
+    for s in range(0, len(X), batch_size):
+        idx = rng.integers(0, len(X), size=min(batch_size, len(X) - s))
+        batches.append((X[idx], y[idx]))
+    return batches
+
+
+def minibatches_global_random_state(X, y, batch_size, rng):
+    order = np.random.permutation(len(X))
+    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X), batch_size)]
+
+
+def minibatches_fixed_seed_inside(X, y, batch_size, rng):
+    order = np.random.default_rng(0).permutation(len(X))
+    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X), batch_size)]
+
+
+def minibatches_shuffles_the_input_in_place(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    X[...], y[...] = X[order], y[order]
+    return [(X[s:s + batch_size].copy(), y[s:s + batch_size].copy()) for s in range(0, len(X), batch_size)]
+
+
+# Exercise 7.2 batch_size_for_noise ------------------------------------------------------------
+def batch_size_for_noise_too_noisy():
+    return 16
+
+
+def batch_size_for_noise_largest_batch():
+    return 512
+
+
+def batch_size_for_noise_returns_the_noise():
+    return 0.2
+
+
+def batch_size_for_noise_not_a_plotted_size():
+    return 20
+
+
+# Exercise 7.3 momentum_step -------------------------------------------------------------------
+def momentum_step_sign_flipped(theta, v, grad, lr, momentum):
+    v_new = momentum * v + grad
+    return theta + lr * v_new, v_new
+
+
+def momentum_step_old_velocity(theta, v, grad, lr, momentum):
+    return theta - lr * v, momentum * v + grad
+
+
+def momentum_step_dampened(theta, v, grad, lr, momentum):
+    v_new = momentum * v + (1 - momentum) * grad
+    return theta - lr * v_new, v_new
+
+
+def momentum_step_textbook_form(theta, v, grad, lr, momentum):
+    v_new = momentum * v - lr * grad
+    return theta + v_new, v_new
+
+
+def momentum_step_twice(theta, v, grad, lr, momentum):
+    for _ in range(2):  # "a step or two": iterating a one-step rule
+        v = momentum * v + grad
+        theta = theta - lr * v
+    return theta, v
+
+
+def momentum_step_in_place(theta, v, grad, lr, momentum):
+    v *= momentum
+    v += grad
+    return theta - lr * v, v
+
+
+def momentum_step_without_lr(theta, v, grad, lr, momentum):
+    v_new = momentum * v + grad
+    return theta - v_new, v_new
+
+
+def momentum_step_upcasts_to_float64(theta, v, grad, lr, momentum):
+    v_new = momentum * np.asarray(v, dtype=np.float64) + grad
+    return np.asarray(theta, dtype=np.float64) - lr * v_new, v_new
+
+
+# Exercise 7.4 rmsprop_step --------------------------------------------------------------------
+def rmsprop_step_eps_inside_sqrt(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return theta - lr * grad / np.sqrt(s_new + eps), s_new
+
+
+def rmsprop_step_without_sqrt(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return theta - lr * grad / (s_new + eps), s_new
+
+
+def rmsprop_step_alpha_swapped(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = (1 - alpha) * s + alpha * grad ** 2
+    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+def rmsprop_step_old_average(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    return theta - lr * grad / (np.sqrt(s) + eps), alpha * s + (1 - alpha) * grad ** 2
+
+
+def rmsprop_step_twice(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    for _ in range(2):
+        s = alpha * s + (1 - alpha) * grad ** 2
+        theta = theta - lr * grad / (np.sqrt(s) + eps)
+    return theta, s
+
+
+def rmsprop_step_gradient_not_squared(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad  # negative gradients make sqrt(s) invalid
+    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+def rmsprop_step_without_eps(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return theta - lr * grad / np.sqrt(s_new), s_new
+
+
+def rmsprop_step_returns_s_first(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return s_new, theta - lr * grad / (np.sqrt(s_new) + eps)
+
+
+# Exercise 7.5 adam_step -----------------------------------------------------------------------
+def adam_step_without_bias_correction(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    return theta - lr * m_new / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+def adam_step_correction_with_t_minus_1(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m_new / (1 - beta1 ** (t - 1)), v_new / (1 - beta2 ** (t - 1))
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def adam_step_returns_corrected_averages(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_hat = (beta1 * m + (1 - beta1) * grad) / (1 - beta1 ** t)
+    v_hat = (beta2 * v + (1 - beta2) * grad ** 2) / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+
+def adam_step_loops_t_times(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    for k in range(1, t + 1):  # t read as "how many steps to take"
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad ** 2
+        theta = theta - lr * (m / (1 - beta1 ** k)) / (np.sqrt(v / (1 - beta2 ** k)) + eps)
+    return theta, m, v
+
+
+def adam_step_eps_inside_sqrt(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / np.sqrt(v_hat + eps), m_new, v_new
+
+
+def adam_step_corrects_only_m(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    return theta - lr * (m_new / (1 - beta1 ** t)) / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+def adam_step_upcasts_to_float64(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    grad = np.asarray(grad, dtype=np.float64)
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+# Exercise 7.6 cosine_lr -----------------------------------------------------------------------
+def cosine_lr_without_half(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * t / T_max))
+
+
+def cosine_lr_without_pi(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(t / T_max)) / 2
+
+
+def cosine_lr_runs_backwards(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 - np.cos(np.pi * t / T_max)) / 2
+
+
+def cosine_lr_forgets_eta_min(t, lr0, T_max, eta_min=0.0):
+    return lr0 * (1 + np.cos(np.pi * t / T_max)) / 2
+
+
+def cosine_lr_linear_decay(t, lr0, T_max, eta_min=0.0):
+    return lr0 - (lr0 - eta_min) * t / T_max
+
+
+def cosine_lr_integer_division(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * (t // T_max))) / 2
+
+
+def cosine_lr_math_cos(t, lr0, T_max, eta_min=0.0):
+    import math
+    return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
     "ex4_1_mse": [(mse_not_squared, "not squared"),
@@ -879,4 +1113,47 @@ WRONG_ANSWERS = {
                         (ravine_lr_diverges, "diverged"),
                         (ravine_lr_from_the_wrong_eigenvalue, "diverged"),
                         (ravine_lr_returns_a_string, "must return a number")],
+    "ex7_1_minibatches": [(minibatches_drops_last_batch, "the last, smaller batch is missing"),
+                          (minibatches_not_shuffled, "the rows are not shuffled"),
+                          (minibatches_slices_are_views, "is a view of X"),
+                          (minibatches_one_batch_is_the_input_itself, "is a view of X"),
+                          (minibatches_shuffles_x_and_y_separately, "X and y were shuffled differently"),
+                          (minibatches_with_replacement, "every row must appear once per epoch"),
+                          (minibatches_global_random_state, "draw the order from the `rng` argument"),
+                          (minibatches_fixed_seed_inside, "the order ignores the `rng` argument"),
+                          (minibatches_shuffles_the_input_in_place, "in place")],
+    "ex7_2_batch_size_for_noise": [(batch_size_for_noise_too_noisy, "above the target"),
+                                   (batch_size_for_noise_largest_batch, "the smallest gives the cheapest steps"),
+                                   (batch_size_for_noise_returns_the_noise, "looks like a noise level"),
+                                   (batch_size_for_noise_not_a_plotted_size, "not one of the plotted batch sizes")],
+    "ex7_3_momentum_step": [(momentum_step_sign_flipped, "the step has the wrong sign"),
+                            (momentum_step_old_velocity, "theta moved with the old velocity"),
+                            (momentum_step_dampened, "dampened average"),
+                            (momentum_step_textbook_form, "the textbook form"),
+                            (momentum_step_twice, "you took the step twice"),
+                            (momentum_step_in_place, "in place"),
+                            (momentum_step_without_lr, "the learning rate is missing"),
+                            (momentum_step_upcasts_to_float64, "dtype float32")],
+    "ex7_4_rmsprop_step": [(rmsprop_step_eps_inside_sqrt, "eps is inside the square root"),
+                           (rmsprop_step_without_sqrt, "the square root is missing"),
+                           (rmsprop_step_alpha_swapped, "alpha and 1 - alpha are swapped"),
+                           (rmsprop_step_old_average, "the step used the old average"),
+                           (rmsprop_step_twice, "you took the step twice"),
+                           (rmsprop_step_gradient_not_squared, "averages the *squared* gradient"),
+                           (rmsprop_step_without_eps, "eps belongs in the denominator"),
+                           (rmsprop_step_returns_s_first, "the values are in the wrong order: return (theta_new, s_new)")],
+    "ex7_5_adam_step": [(adam_step_without_bias_correction, "no bias correction"),
+                        (adam_step_correction_with_t_minus_1, "1 - beta**(t - 1)"),
+                        (adam_step_returns_corrected_averages, "you returned the corrected m_hat and v_hat"),
+                        (adam_step_loops_t_times, "you repeated the update t times"),
+                        (adam_step_eps_inside_sqrt, "eps is inside the square root"),
+                        (adam_step_corrects_only_m, "only m is corrected"),
+                        (adam_step_upcasts_to_float64, "dtype float32")],
+    "ex7_6_cosine_lr": [(cosine_lr_without_half, "lost its / 2"),
+                        (cosine_lr_without_pi, "the angle needs pi"),
+                        (cosine_lr_runs_backwards, "the schedule runs backwards"),
+                        (cosine_lr_forgets_eta_min, "eta_min is missing"),
+                        (cosine_lr_linear_decay, "a straight line"),
+                        (cosine_lr_integer_division, "integer division"),
+                        (cosine_lr_math_cos, None)],
 }
