@@ -10,7 +10,8 @@ import nbformat
 import pytest
 
 from notebook_tools import LESSONS, ROOT, SOLUTIONS, exercises, execute, nbgrader
-from utils.authoring import CODE_STUB, strip_hidden_tests, strip_solutions, write_lessons
+from utils.authoring import (CODE_STUB, MarkerError, strip_hidden_tests, strip_solutions, student_version,
+                             write_lessons)
 
 
 def test_lessons_are_exactly_what_make_lessons_writes():
@@ -44,6 +45,86 @@ def test_markdown_answers_become_your_answer_here():
 def test_hidden_tests_are_removed_and_the_rest_kept():
     source = "check(f)\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\nprint('done')"
     assert strip_hidden_tests(source) == "check(f)\nprint('done')"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("### BEGIN SOLUTION\na = 1\n### END SOLUTION\n", f"{CODE_STUB}\n"),
+    ("### BEGIN SOLUTION\na = 1\n### END SOLUTION\n\n", f"{CODE_STUB}\n\n"),
+    ("### BEGIN SOLUTION\na = 1\n### END SOLUTION", CODE_STUB),
+], ids=["one final newline", "two", "none"])
+def test_a_cells_final_newlines_are_kept_as_nbgrader_keeps_them(source, expected):
+    # nbgrader splits on "\n", drops the marker lines and joins again: what follows the END marker stays
+    assert strip_solutions(source) == expected
+    assert strip_hidden_tests(source.replace("SOLUTION", "HIDDEN TESTS")) == expected[len(CODE_STUB) + 1:]
+
+
+SOLUTION_META = {"grade": False, "grade_id": "ex9_1_f", "locked": False, "schema_version": 3, "solution": True,
+                 "task": False}
+CHECK_META = {"grade": True, "grade_id": "check_ex9_1_f", "locked": True, "points": 1, "schema_version": 3,
+              "solution": False, "task": False}
+MALFORMED = [
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", SOLUTION_META,
+     "'BEGIN SOLUTION' on line 2 has no 'END SOLUTION' after it"),
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTON", SOLUTION_META,
+     "line 4: '### END SOLUTON' looks like a marker but is none of"),
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTIN\n", SOLUTION_META,
+     "looks like a marker"),
+    ("check(f)\n### BEGIN HIDDEN TESTS\nassert f() == 1\n", CHECK_META,
+     "'BEGIN HIDDEN TESTS' on line 2 has no 'END HIDDEN TESTS' after it"),
+    ("def f():\n    return 1\n", SOLUTION_META, "a solution cell (nbgrader metadata solution: true) without"),
+    ("a = 1\n### END SOLUTION\n", SOLUTION_META, "line 2: 'END SOLUTION' without a 'BEGIN SOLUTION' before it"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", SOLUTION_META,
+     "line 2: a second 'BEGIN SOLUTION' before the 'END SOLUTION' of the one on line 1"),
+    ("### BEGIN SOLUTION\na = 1\n### END SOLUTION\n", {}, "a solution region in a cell that is not a solution cell"),
+    ("### BEGIN HIDDEN TESTS\nassert 1\n### END HIDDEN TESTS\n", SOLUTION_META | {"solution": False},
+     "hidden tests in a cell that is not a graded test cell"),
+]
+MALFORMED_IDS = ["no end", "misspelled end", "another misspelled end", "hidden tests without end",
+                 "solution cell without markers", "end without begin", "nested", "region outside a solution cell",
+                 "hidden tests outside a graded cell"]
+
+
+def notebook_with(source, meta):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_markdown_cell("# A lesson"), nbformat.v4.new_code_cell(source)]
+    nb.cells[1].metadata["nbgrader"] = meta
+    return nb
+
+
+@pytest.mark.parametrize("source, meta, reason", MALFORMED, ids=MALFORMED_IDS)
+def test_malformed_markers_are_refused_with_the_notebook_the_cell_and_the_reason(source, meta, reason):
+    with pytest.raises(MarkerError) as refused:
+        student_version(notebook_with(source, meta), name="solutions/09_x.ipynb")
+    message = str(refused.value)
+    assert message.startswith("solutions/09_x.ipynb, cell 2 (code, "), message
+    assert reason in message, message
+
+
+def test_make_lessons_refuses_a_malformed_notebook_exits_non_zero_and_writes_nothing(tmp_path):
+    solutions, lessons = tmp_path / "solutions", tmp_path / "lessons"
+    solutions.mkdir()
+    nbformat.write(notebook_with("### BEGIN SOLUTION\na = 1\n### END SOLUTION\n", SOLUTION_META),
+                   solutions / "08_fine.ipynb")
+    nbformat.write(notebook_with(*MALFORMED[0][:2]), solutions / "09_broken.ipynb")
+    result = subprocess.run([sys.executable, "-m", "utils.authoring", "lessons", "--solutions", str(solutions),
+                             "--lessons", str(lessons)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert "make lessons: refused, no lesson written" in result.stderr
+    assert "09_broken.ipynb, cell 2 (code, grade_id 'ex9_1_f'" in result.stderr
+    assert "has no 'END SOLUTION' after it" in result.stderr
+    assert not lessons.exists() or not list(lessons.iterdir())  # not even the well-formed lesson
+
+
+def test_make_lessons_writes_well_formed_notebooks(tmp_path):
+    solutions, lessons = tmp_path / "solutions", tmp_path / "lessons"
+    solutions.mkdir()
+    nbformat.write(notebook_with("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION\n",
+                                 SOLUTION_META), solutions / "08_fine.ipynb")
+    assert write_lessons(solutions_dir=solutions, lessons_dir=lessons) == [lessons / "08_fine.ipynb"]
+    cell = nbformat.read(lessons / "08_fine.ipynb", as_version=4).cells[1]
+    assert cell.source == "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()\n"
+    assert write_lessons(check=True, solutions_dir=solutions, lessons_dir=lessons) == []
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)

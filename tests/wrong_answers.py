@@ -175,6 +175,404 @@ def perceptron_update_strict_inequality(w, b, x, y, eta=1.0):
     return w + eta * error * x, b + eta * error
 
 
+def perceptron_update_repeats_until_right(w, b, x, y, eta=1.0):
+    while _y_hat(w, b, x) != y:  # a loop where the exercise asks for one step
+        error = y - _y_hat(w, b, x)
+        w, b = w + eta * error * x, b + eta * error
+    return w, b
+
+
+def perceptron_update_returns_w_itself_when_right(w, b, x, y, eta=1.0):
+    error = y - _y_hat(w, b, x)
+    if error == 0:
+        return w, b  # the input object, not a new array
+    return w + eta * error * x, b + eta * error
+
+
+def perceptron_update_returns_b_first(w, b, x, y, eta=1.0):
+    error = y - _y_hat(w, b, x)
+    return b + eta * error, w + eta * error * x
+
+
+# Exercises 1.1-1.3: the dtype rule, and mistakes named in issue 7 ---------------------------------------
+def weighted_sum_in_float32(X, w, b):
+    return (X @ w + b).astype(np.float32)
+
+
+def weighted_sum_squeezes_the_batch_axis(X, w, b):
+    return np.squeeze(X @ w[:, None]) + b
+
+
+def sigmoid_into_empty_like(z):
+    out = np.empty_like(z)  # an integer array for integer z
+    e = np.exp(-np.abs(z))
+    out[...] = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return out
+
+
+def sigmoid_cast_back_to_input_dtype(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype)
+
+
+def sigmoid_in_long_double(z):
+    # 80-bit long double on x86-64 reaches e^11356, so z = -1000 passes there; e^100000 overflows everywhere
+    zl = np.asarray(z, dtype=np.longdouble)
+    return (1 / (1 + np.exp(-zl))).astype(np.result_type(z, np.float16))
+
+
+def _quiet():
+    return np.errstate(over="ignore")  # built in a helper outside the learner's function
+
+
+def sigmoid_power_silenced_in_a_helper(z):
+    with _quiet():
+        return 1 / (1 + np.e ** -z)
+
+
+_QUIET_ALL = np.errstate(all="ignore")  # built before the check starts
+
+
+def sigmoid_silenced_by_an_errstate_built_earlier(z):
+    with _QUIET_ALL:
+        return 1 / (1 + np.power(np.e, -z))
+
+
+@np.errstate(over="ignore")
+def sigmoid_silenced_by_a_decorator(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_silenced_by_seterr(z):
+    old = np.seterr(over="ignore")
+    try:
+        return 1 / (1 + np.exp(-z))
+    finally:
+        np.seterr(**old)
+
+
+def sigmoid_silenced_by_a_warnings_filter(z):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_math_exp(z):
+    import math
+    return np.vectorize(lambda v: 1 / (1 + math.exp(-v)), otypes=[float])(z)
+
+
+def sigmoid_minus_in_denominator(z):
+    return 1 / (1 - np.exp(-z))
+
+
+def perceptron_predict_integer_where(X, w, b):
+    return np.where(X @ w + b >= 0, 1, 0)
+
+
+def perceptron_predict_threshold_half(X, w, b):
+    z = X @ w + b
+    return (z >= 0.5).astype(z.dtype)
+
+
+def perceptron_predict_always_float64(X, w, b):
+    return (X @ w + b >= 0).astype(float)
+
+
+# Exercise 1.6 train_perceptron ------------------------------------------------------------------
+def _loop(X, y, w, b, eta, epochs, orders, count="while", stop="after"):
+    from utils.perceptron import perceptron_predict, perceptron_update
+    errors = []
+    for epoch in range(epochs):
+        mistakes = 0
+        for i in orders(epoch):
+            mistakes += int(perceptron_predict(X[i:i + 1], w, b)[0] != y[i])
+            w, b = perceptron_update(w, b, X[i], y[i], eta)
+        if count == "after":
+            mistakes = int(np.sum(perceptron_predict(X, w, b) != y))
+        if stop == "before" and mistakes == 0:
+            break
+        errors.append(mistakes)
+        if stop == "first" or (stop == "after" and mistakes == 0):
+            break
+    return w, b, errors
+
+
+def train_perceptron_never_shuffles(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    return _loop(X, y, w, b, eta, epochs, lambda epoch: range(len(X)))
+
+
+def train_perceptron_shuffles_without_an_rng(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    rng = np.random.default_rng() if rng is None else rng
+    return _loop(X, y, w, b, eta, epochs, lambda epoch: rng.permutation(len(X)))
+
+
+def train_perceptron_calls_permutation_on_none(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    return _loop(X, y, w, b, eta, epochs, lambda epoch: rng.permutation(len(X)))
+
+
+def train_perceptron_shuffles_once(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    order = range(len(X)) if rng is None else rng.permutation(len(X))
+    return _loop(X, y, w, b, eta, epochs, lambda epoch: order)
+
+
+def _fresh(X, rng):
+    return lambda epoch: range(len(X)) if rng is None else rng.permutation(len(X))
+
+
+def train_perceptron_counts_after_the_epoch(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    return _loop(X, y, w, b, eta, epochs, _fresh(X, rng), count="after")
+
+
+def train_perceptron_never_stops(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    return _loop(X, y, w, b, eta, epochs, _fresh(X, rng), stop="never")
+
+
+def train_perceptron_drops_the_last_zero(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    return _loop(X, y, w, b, eta, epochs, _fresh(X, rng), stop="before")
+
+
+def train_perceptron_returns_inside_the_epoch_loop(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    return _loop(X, y, w, b, eta, epochs, _fresh(X, rng), stop="first")
+
+
+def train_perceptron_updates_w_in_place(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    from utils.perceptron import perceptron_predict
+    errors = []
+    for _ in range(epochs):
+        mistakes = 0
+        for i in (range(len(X)) if rng is None else rng.permutation(len(X))):
+            error = y[i] - perceptron_predict(X[i:i + 1], w, b)[0]
+            mistakes += int(error != 0)
+            w += eta * error * X[i]  # writes into the caller's array
+            b += eta * error
+        errors.append(mistakes)
+        if mistakes == 0:
+            break
+    return w, b, errors
+
+
+# Exercise 6.1 numerical_gradient --------------------------------------------------------------
+def numerical_gradient_forward_difference(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        e = np.zeros(theta.shape)
+        e[i] = h
+        grad[i] = (f(theta + e) - f(theta)) / h
+    return grad
+
+
+def numerical_gradient_divides_by_h(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        e = np.zeros(theta.shape)
+        e[i] = h
+        grad[i] = (f(theta + e) - f(theta - e)) / h
+    return grad
+
+
+def numerical_gradient_moves_all_parameters_at_once(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    return np.full(theta.shape, (f(theta + h) - f(theta - h)) / (2 * h))
+
+
+def numerical_gradient_perturbs_an_integer_copy(f, theta, h=1e-5):
+    grad = np.zeros_like(theta)  # integer for an integer theta
+    for i in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()
+        plus[i] += h  # h is rounded away in an integer array
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+def numerical_gradient_ignores_h(f, theta, h=1e-5):
+    theta = theta.astype(float)
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        e = np.zeros(theta.shape)
+        e[i] = 1e-5
+        grad[i] = (f(theta + e) - f(theta - e)) / 2e-5
+    return grad
+
+
+def numerical_gradient_does_not_restore_theta(f, theta, h=1e-5):
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        theta[i] += h
+        f_plus = f(theta)
+        theta[i] -= 2 * h
+        grad[i] = (f_plus - f(theta)) / (2 * h)  # theta[i] is left at theta[i] - h
+    return grad
+
+
+# Exercise 6.2 gradient_descent_step -----------------------------------------------------------
+def gradient_descent_step_uphill(grad, theta, lr):
+    return theta + lr * grad(theta)
+
+
+def gradient_descent_step_without_lr(grad, theta, lr):
+    return theta - grad(theta)
+
+
+def gradient_descent_step_in_place(grad, theta, lr):
+    theta -= lr * grad(theta)
+    return theta
+
+
+def gradient_descent_step_iterated_until_converged(grad, theta, lr):
+    for _ in range(1000):  # the rule repeated: that is the whole descent, not one step
+        g = grad(theta)
+        if np.linalg.norm(g) < 1e-8:
+            break
+        theta = theta - lr * g
+    return theta
+
+
+def gradient_descent_step_into_an_integer_array(grad, theta, lr):
+    new = np.zeros_like(theta)
+    new[:] = theta - lr * grad(theta)
+    return new
+
+
+def gradient_descent_step_upcasts_to_float64(grad, theta, lr):
+    return np.asarray(theta, dtype=np.float64) - lr * grad(theta).astype(np.float64)
+
+
+def gradient_descent_step_normalised_gradient(grad, theta, lr):
+    g = grad(theta)
+    return theta - lr * g / np.linalg.norm(g)  # a unit step: wrong, and the norm overflows for huge theta
+
+
+# Exercise 6.3 gradient_descent ----------------------------------------------------------------
+def gradient_descent_without_the_start(grad, theta0, lr, steps):
+    path, theta = [], theta0.astype(float) if theta0.dtype.kind != "f" else theta0
+    for _ in range(steps):
+        theta = theta - lr * grad(theta)
+        path.append(theta)
+    return np.array(path).reshape(steps, theta0.size)
+
+
+def gradient_descent_one_row_short(grad, theta0, lr, steps):
+    path = [theta0 * 1.0]
+    for _ in range(steps - 1):
+        path.append(path[-1] - lr * grad(path[-1]))
+    return np.array(path)
+
+
+def gradient_descent_in_place_rows(grad, theta0, lr, steps):
+    theta = theta0.copy() * 1.0
+    path = [theta]
+    for _ in range(steps):
+        theta -= lr * grad(theta)  # changes the array that every row refers to
+        path.append(theta)
+    return np.array(path)
+
+
+def gradient_descent_returns_only_the_end(grad, theta0, lr, steps):
+    theta = theta0 * 1.0
+    for _ in range(steps):
+        theta = theta - lr * grad(theta)
+    return theta
+
+
+def gradient_descent_integer_path(grad, theta0, lr, steps):
+    path = np.zeros((steps + 1, theta0.size), dtype=theta0.dtype)
+    path[0] = theta0
+    for k in range(steps):
+        path[k + 1] = path[k] - lr * grad(path[k])
+    return path
+
+
+def gradient_descent_returns_a_list(grad, theta0, lr, steps):
+    path = [theta0 * 1.0]
+    for _ in range(steps):
+        path.append(path[-1] - lr * grad(path[-1]))
+    return path
+
+
+# Exercise 6.4 max_stable_lr -------------------------------------------------------------------
+def max_stable_lr_smallest_eigenvalue(H):
+    return float(2 / np.linalg.eigvalsh(H)[0])
+
+
+def max_stable_lr_one_over_lambda(H):
+    return float(1 / np.linalg.eigvalsh(H)[-1])
+
+
+def max_stable_lr_largest_diagonal_entry(H):
+    return float(2 / np.max(np.diag(H)))
+
+
+def max_stable_lr_trace(H):
+    return float(2 / np.trace(H))
+
+
+def max_stable_lr_closed_form_overflows(H):
+    H = np.asarray(H, dtype=float)
+    if H.shape != (2, 2):
+        return float(2 / np.linalg.eigvalsh(H)[-1])
+    trace, det = np.trace(H), np.linalg.det(H)  # the 2x2 formula squares the trace
+    lam_max = (trace + np.sqrt(trace**2 - 4 * det)) / 2
+    return float(2 / lam_max)
+
+
+# Exercise 6.5 mse_gradient --------------------------------------------------------------------
+def mse_gradient_without_the_2(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.mean(r * x), np.mean(r)])
+
+
+def mse_gradient_sign_flipped(w, b, x, y):
+    r = y - (w * x + b)
+    return np.array([np.mean(2 * r * x), np.mean(2 * r)])
+
+
+def mse_gradient_sum_not_mean(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.sum(2 * r * x), np.sum(2 * r)])
+
+
+def mse_gradient_b_first(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.mean(2 * r), np.mean(2 * r * x)])
+
+
+def mse_gradient_forgot_x(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.mean(2 * r), np.mean(2 * r)])
+
+
+def mse_gradient_upcasts_float32(w, b, x, y):
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    r = w * x + b - y
+    return np.array([np.mean(2 * r * x), np.mean(2 * r)])
+
+
+# Exercise 6.6 ravine_lr -----------------------------------------------------------------------
+def ravine_lr_too_small():
+    return 0.01
+
+
+def ravine_lr_at_the_bound():
+    return 2 / 50  # exactly 2 / lambda_max: the steep direction bounces forever
+
+
+def ravine_lr_diverges():
+    return 0.05
+
+
+def ravine_lr_from_the_wrong_eigenvalue():
+    return 2 / 1  # 2 / lambda_min
+
+
+def ravine_lr_returns_a_string():
+    return "0.039"
+
+
 # Exercise 2.1 collapse_linear ----------------------------------------------------------------
 def collapse_linear_forgot_first_bias(W1, b1, W2, b2):
     return (1.0 * W1) @ W2, 1.0 * b2
@@ -517,226 +915,6 @@ def choose_losses_one_string():
     return "mse, cross_entropy, binary_cross_entropy"
 
 
-# Exercise 6.1 numerical_gradient --------------------------------------------------------------
-def numerical_gradient_forward_difference(f, theta, h=1e-5):
-    theta = theta.astype(float)
-    grad = np.zeros(theta.shape)
-    for i in range(theta.size):
-        e = np.zeros(theta.shape)
-        e[i] = h
-        grad[i] = (f(theta + e) - f(theta)) / h
-    return grad
-
-
-def numerical_gradient_divides_by_h(f, theta, h=1e-5):
-    theta = theta.astype(float)
-    grad = np.zeros(theta.shape)
-    for i in range(theta.size):
-        e = np.zeros(theta.shape)
-        e[i] = h
-        grad[i] = (f(theta + e) - f(theta - e)) / h
-    return grad
-
-
-def numerical_gradient_moves_all_parameters_at_once(f, theta, h=1e-5):
-    theta = theta.astype(float)
-    return np.full(theta.shape, (f(theta + h) - f(theta - h)) / (2 * h))
-
-
-def numerical_gradient_perturbs_an_integer_copy(f, theta, h=1e-5):
-    grad = np.zeros_like(theta)  # integer for an integer theta
-    for i in range(theta.size):
-        plus, minus = theta.copy(), theta.copy()
-        plus[i] += h  # h is rounded away in an integer array
-        minus[i] -= h
-        grad[i] = (f(plus) - f(minus)) / (2 * h)
-    return grad
-
-
-def numerical_gradient_ignores_h(f, theta, h=1e-5):
-    theta = theta.astype(float)
-    grad = np.zeros(theta.shape)
-    for i in range(theta.size):
-        e = np.zeros(theta.shape)
-        e[i] = 1e-5
-        grad[i] = (f(theta + e) - f(theta - e)) / 2e-5
-    return grad
-
-
-def numerical_gradient_does_not_restore_theta(f, theta, h=1e-5):
-    grad = np.zeros(theta.shape)
-    for i in range(theta.size):
-        theta[i] += h
-        f_plus = f(theta)
-        theta[i] -= 2 * h
-        grad[i] = (f_plus - f(theta)) / (2 * h)  # theta[i] is left at theta[i] - h
-    return grad
-
-
-# Exercise 6.2 gradient_descent_step -----------------------------------------------------------
-def gradient_descent_step_uphill(grad, theta, lr):
-    return theta + lr * grad(theta)
-
-
-def gradient_descent_step_without_lr(grad, theta, lr):
-    return theta - grad(theta)
-
-
-def gradient_descent_step_in_place(grad, theta, lr):
-    theta -= lr * grad(theta)
-    return theta
-
-
-def gradient_descent_step_iterated_until_converged(grad, theta, lr):
-    for _ in range(1000):  # the rule repeated: that is the whole descent, not one step
-        g = grad(theta)
-        if np.linalg.norm(g) < 1e-8:
-            break
-        theta = theta - lr * g
-    return theta
-
-
-def gradient_descent_step_into_an_integer_array(grad, theta, lr):
-    new = np.zeros_like(theta)
-    new[:] = theta - lr * grad(theta)
-    return new
-
-
-def gradient_descent_step_upcasts_to_float64(grad, theta, lr):
-    return np.asarray(theta, dtype=np.float64) - lr * grad(theta).astype(np.float64)
-
-
-def gradient_descent_step_normalised_gradient(grad, theta, lr):
-    g = grad(theta)
-    return theta - lr * g / np.linalg.norm(g)  # a unit step: wrong, and the norm overflows for huge theta
-
-
-# Exercise 6.3 gradient_descent ----------------------------------------------------------------
-def gradient_descent_without_the_start(grad, theta0, lr, steps):
-    path, theta = [], theta0.astype(float) if theta0.dtype.kind != "f" else theta0
-    for _ in range(steps):
-        theta = theta - lr * grad(theta)
-        path.append(theta)
-    return np.array(path).reshape(steps, theta0.size)
-
-
-def gradient_descent_one_row_short(grad, theta0, lr, steps):
-    path = [theta0 * 1.0]
-    for _ in range(steps - 1):
-        path.append(path[-1] - lr * grad(path[-1]))
-    return np.array(path)
-
-
-def gradient_descent_in_place_rows(grad, theta0, lr, steps):
-    theta = theta0.copy() * 1.0
-    path = [theta]
-    for _ in range(steps):
-        theta -= lr * grad(theta)  # changes the array that every row refers to
-        path.append(theta)
-    return np.array(path)
-
-
-def gradient_descent_returns_only_the_end(grad, theta0, lr, steps):
-    theta = theta0 * 1.0
-    for _ in range(steps):
-        theta = theta - lr * grad(theta)
-    return theta
-
-
-def gradient_descent_integer_path(grad, theta0, lr, steps):
-    path = np.zeros((steps + 1, theta0.size), dtype=theta0.dtype)
-    path[0] = theta0
-    for k in range(steps):
-        path[k + 1] = path[k] - lr * grad(path[k])
-    return path
-
-
-def gradient_descent_returns_a_list(grad, theta0, lr, steps):
-    path = [theta0 * 1.0]
-    for _ in range(steps):
-        path.append(path[-1] - lr * grad(path[-1]))
-    return path
-
-
-# Exercise 6.4 max_stable_lr -------------------------------------------------------------------
-def max_stable_lr_smallest_eigenvalue(H):
-    return float(2 / np.linalg.eigvalsh(H)[0])
-
-
-def max_stable_lr_one_over_lambda(H):
-    return float(1 / np.linalg.eigvalsh(H)[-1])
-
-
-def max_stable_lr_largest_diagonal_entry(H):
-    return float(2 / np.max(np.diag(H)))
-
-
-def max_stable_lr_trace(H):
-    return float(2 / np.trace(H))
-
-
-def max_stable_lr_closed_form_overflows(H):
-    H = np.asarray(H, dtype=float)
-    if H.shape != (2, 2):
-        return float(2 / np.linalg.eigvalsh(H)[-1])
-    trace, det = np.trace(H), np.linalg.det(H)  # the 2x2 formula squares the trace
-    lam_max = (trace + np.sqrt(trace**2 - 4 * det)) / 2
-    return float(2 / lam_max)
-
-
-# Exercise 6.5 mse_gradient --------------------------------------------------------------------
-def mse_gradient_without_the_2(w, b, x, y):
-    r = w * x + b - y
-    return np.array([np.mean(r * x), np.mean(r)])
-
-
-def mse_gradient_sign_flipped(w, b, x, y):
-    r = y - (w * x + b)
-    return np.array([np.mean(2 * r * x), np.mean(2 * r)])
-
-
-def mse_gradient_sum_not_mean(w, b, x, y):
-    r = w * x + b - y
-    return np.array([np.sum(2 * r * x), np.sum(2 * r)])
-
-
-def mse_gradient_b_first(w, b, x, y):
-    r = w * x + b - y
-    return np.array([np.mean(2 * r), np.mean(2 * r * x)])
-
-
-def mse_gradient_forgot_x(w, b, x, y):
-    r = w * x + b - y
-    return np.array([np.mean(2 * r), np.mean(2 * r)])
-
-
-def mse_gradient_upcasts_float32(w, b, x, y):
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    r = w * x + b - y
-    return np.array([np.mean(2 * r * x), np.mean(2 * r)])
-
-
-# Exercise 6.6 ravine_lr -----------------------------------------------------------------------
-def ravine_lr_too_small():
-    return 0.01
-
-
-def ravine_lr_at_the_bound():
-    return 2 / 50  # exactly 2 / lambda_max: the steep direction bounces forever
-
-
-def ravine_lr_diverges():
-    return 0.05
-
-
-def ravine_lr_from_the_wrong_eigenvalue():
-    return 2 / 1  # 2 / lambda_min
-
-
-def ravine_lr_returns_a_string():
-    return "0.039"
-
-
 # Exercise 7.1 minibatches ---------------------------------------------------------------------
 def minibatches_drops_last_batch(X, y, batch_size, rng):
     order = rng.permutation(len(X))
@@ -971,6 +1149,130 @@ def cosine_lr_math_cos(t, lr0, T_max, eta_min=0.0):
     return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2
 
 
+# Exercise 3.1 dense_forward ------------------------------------------------------------------
+def dense_forward_forgot_bias(A_prev, W, b):
+    return (1.0 * A_prev) @ W
+
+
+def dense_forward_bias_subtracted(A_prev, W, b):
+    return (1.0 * A_prev) @ W - b
+
+
+def dense_forward_transposed_weights(A_prev, W, b):
+    return (1.0 * A_prev) @ W.T + b
+
+
+def dense_forward_integer_dtype(A_prev, W, b):
+    return A_prev @ W + b
+
+
+# Exercise 3.2 two_layer_forward --------------------------------------------------------------
+def _relu(z):
+    return np.maximum(1.0 * z, 0)
+
+
+def two_layer_forward_no_hidden_relu(X, W1, b1, W2, b2):
+    return _stable_sigmoid((1.0 * X) @ W1 @ W2 + b1 @ W2 + b2)
+
+
+def two_layer_forward_no_output_sigmoid(X, W1, b1, W2, b2):
+    return _relu((1.0 * X) @ W1 + b1) @ W2 + b2
+
+
+def two_layer_forward_activations_swapped(X, W1, b1, W2, b2):
+    return _relu(_stable_sigmoid((1.0 * X) @ W1 + b1) @ W2 + b2)
+
+
+def two_layer_forward_forgot_b1(X, W1, b1, W2, b2):
+    return _stable_sigmoid(_relu((1.0 * X) @ W1) @ W2 + b2)
+
+
+def two_layer_forward_naive_sigmoid(X, W1, b1, W2, b2):
+    return 1 / (1 + np.exp(-(_relu((1.0 * X) @ W1 + b1) @ W2 + b2)))
+
+
+# Exercise 3.3 layer_shapes -------------------------------------------------------------------
+def layer_shapes_includes_the_input(N, layer_sizes):
+    return [(N, units) for units in layer_sizes]
+
+
+def layer_shapes_transposed(N, layer_sizes):
+    return [(units, N) for units in layer_sizes[1:]]
+
+
+def layer_shapes_without_the_batch(N, layer_sizes):
+    return [(units,) for units in layer_sizes[1:]]
+
+
+# Exercise 3.4 count_parameters ---------------------------------------------------------------
+def count_parameters_forgot_biases(layer_sizes):
+    return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def count_parameters_biases_per_input(layer_sizes):
+    return sum(a * b + a for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def count_parameters_product_of_sizes(layer_sizes):
+    return int(np.prod(layer_sizes))
+
+
+def count_parameters_input_layer_biases(layer_sizes):
+    return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])) + layer_sizes[0]
+
+
+# Exercise 3.5 init_weights -------------------------------------------------------------------
+def init_weights_he_with_fan_out(D_in, D_out, init, rng):
+    std = np.sqrt(2 / D_out) if init == "he" else np.sqrt(2 / (D_in + D_out))
+    return rng.standard_normal((D_in, D_out)) * std
+
+
+def init_weights_variance_not_std(D_in, D_out, init, rng):
+    var = 2 / D_in if init == "he" else 2 / (D_in + D_out)
+    return rng.standard_normal((D_in, D_out)) * var
+
+
+def init_weights_without_the_2(D_in, D_out, init, rng):
+    std = np.sqrt(1 / D_in) if init == "he" else np.sqrt(1 / (D_in + D_out))
+    return rng.standard_normal((D_in, D_out)) * std
+
+
+def init_weights_pytorch_shape(D_in, D_out, init, rng):
+    std = np.sqrt(2 / D_in) if init == "he" else np.sqrt(2 / (D_in + D_out))
+    return rng.standard_normal((D_out, D_in)) * std
+
+
+def init_weights_always_he(D_in, D_out, init, rng):
+    return rng.standard_normal((D_in, D_out)) * np.sqrt(2 / D_in)
+
+
+# Exercise 3.6 hidden_representations ---------------------------------------------------------
+def _activation_outputs(model, X):
+    A, outputs = X, []
+    for layer in model.layers:
+        A = layer.forward(A)
+        if type(layer).__name__ != "Dense":
+            outputs.append(A)
+    return outputs
+
+
+def hidden_representations_includes_the_output(model, X):
+    return _activation_outputs(model, X)
+
+
+def hidden_representations_pre_activations(model, X):
+    A, outputs = X, []
+    for layer in model.layers:
+        A = layer.forward(A)
+        if type(layer).__name__ == "Dense":
+            outputs.append(A)
+    return outputs[:-1]
+
+
+def hidden_representations_only_the_last(model, X):
+    return [_activation_outputs(model, X)[-2]]
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
     "ex4_1_mse": [(mse_not_squared, "not squared"),
@@ -1016,7 +1318,9 @@ WRONG_ANSWERS = {
                            (weighted_sum_bias_subtracted, "wrong sign"),
                            (weighted_sum_no_sum_over_features, "did not sum over the features"),
                            (weighted_sum_whole_batch, "one value per sample"),
-                           (weighted_sum_returns_a_list, "expected a numpy array, got a Python list")],
+                           (weighted_sum_returns_a_list, "expected a numpy array, got a Python list"),
+                           (weighted_sum_in_float32, "expected dtype float64, got dtype float32"),
+                           (weighted_sum_squeezes_the_batch_axis, "np.squeeze removed the batch axis")],
     "ex1_2_sigmoid": [(sigmoid_naive_overflows, "overflow"),
                       (sigmoid_sign_flipped, "mirror image"),
                       (sigmoid_upcasts_to_float64, "dtype float32"),
@@ -1025,13 +1329,26 @@ WRONG_ANSWERS = {
                       (sigmoid_power_overflow_silenced, "silences numpy's warnings (errstate)"),
                       (sigmoid_if_on_an_array, "np.where(condition, a, b) chooses element by element"),
                       (sigmoid_where_computes_both_forms, "computes both of its forms for every element"),
-                      (sigmoid_clipped_at_20, "only where the answer is tiny")],
+                      (sigmoid_clipped_at_20, "only where the answer is tiny"),
+                      (sigmoid_into_empty_like, "That breaks the course's dtype rule"),
+                      (sigmoid_cast_back_to_input_dtype, "That breaks the course's dtype rule"),
+                      (sigmoid_in_long_double, "e^100000 overflows every float"),
+                      (sigmoid_power_silenced_in_a_helper, "silences numpy's warnings (errstate)"),
+                      (sigmoid_silenced_by_an_errstate_built_earlier, "silences numpy's warnings (errstate)"),
+                      (sigmoid_silenced_by_a_decorator, "silences numpy's warnings (errstate)"),
+                      (sigmoid_silenced_by_seterr, "silences numpy's warnings (seterr)"),
+                      (sigmoid_silenced_by_a_warnings_filter, "silences numpy's warnings (warnings filter)"),
+                      (sigmoid_math_exp, "e^(-z) = e^1000 overflows"),
+                      (sigmoid_minus_in_denominator, "denominator 1 + e^(-z) is never 0")],
     "ex1_3_perceptron_predict": [(perceptron_predict_returns_z, "apply the step"),
                                  (perceptron_predict_strict_inequality, "z >= 0, not z > 0"),
                                  (perceptron_predict_uses_sigmoid, "step function"),
                                  (perceptron_predict_returns_booleans, "got booleans"),
                                  (perceptron_predict_forgot_bias_and_strict, "the bias is missing"),
-                                 (perceptron_predict_plus_minus_one, "-1 and 1")],
+                                 (perceptron_predict_plus_minus_one, "-1 and 1"),
+                                 (perceptron_predict_integer_where, "That breaks the course's dtype rule"),
+                                 (perceptron_predict_threshold_half, "you compared z with 0.5"),
+                                 (perceptron_predict_always_float64, "expected dtype float32, got dtype float64")],
     "ex1_4_and_weights": [(and_weights_computes_or, "compute OR"),
                           (and_weights_bias_too_large, "b is too large"),
                           (and_weights_returns_one_value, "must return a pair"),
@@ -1042,42 +1359,19 @@ WRONG_ANSWERS = {
                                 (perceptron_update_without_eta, "learning rate eta is missing"),
                                 (perceptron_update_strict_inequality, "not z > 0"),
                                 (perceptron_update_eta_only_on_w, "eta scales the bias's step too"),
-                                (perceptron_update_bias_as_an_array, "expected a single number")],
-    "ex2_1_collapse_linear": [(collapse_linear_forgot_first_bias, "passes through W2 as well"),
-                              (collapse_linear_returns_b2_itself, "shares memory with `b2`"),
-                              (collapse_linear_wrong_order, "wrong order"),
-                              (collapse_linear_elementwise, "not element by element"),
-                              (collapse_linear_biases_added, "not b1 + b2"),
-                              (collapse_linear_integer_dtype, "expected dtype float64, got dtype int64")],
-    "ex2_2_tanh_from_sigmoid": [(tanh_from_sigmoid_naive_exp, "build tanh from `sigmoid`"),
-                                (tanh_from_sigmoid_forgot_2z, "argument is 2z"),
-                                (tanh_from_sigmoid_not_doubled, "scale the sigmoid by 2"),
-                                (tanh_from_sigmoid_sign_flipped, "sign is flipped"),
-                                (tanh_from_sigmoid_upcasts_to_float64, "expected dtype float32"),
-                                (tanh_from_sigmoid_naive_silenced, "silences numpy's warnings")],
-    "ex2_3_relu_grad": [(relu_grad_one_at_zero, "not z >= 0"),
-                        (relu_grad_returns_relu, "ReLU itself"),
-                        (relu_grad_returns_booleans, "got booleans"),
-                        (relu_grad_always_float64, "expected dtype float32"),
-                        (relu_grad_integer_where, "expected dtype float64, got dtype int64"),
-                        (relu_grad_sign, "sign of z")],
-    "ex2_4_leaky_relu_grad": [(leaky_relu_grad_forgot_slope, "not 0 (that is ReLU's derivative)"),
-                              (leaky_relu_grad_float64_where, "expected dtype float32"),
-                              (leaky_relu_grad_default_slope, "default slope 0.01"),
-                              (leaky_relu_grad_one_at_zero, "at z = 0 use negative_slope"),
-                              (leaky_relu_grad_slopes_swapped, "slopes are swapped")],
-    "ex2_5_output_activations": [(output_activations_softmax_for_one_unit, "softmax over a single unit"),
-                                 (output_activations_sigmoid_for_digits, "must add up to 1"),
-                                 (output_activations_relu_for_regression, "cannot produce every target"),
-                                 (output_activations_leaky_relu_for_regression, "negative targets are squeezed"),
-                                 (output_activations_tanh_for_probability, "a probability lies in (0, 1)"),
-                                 (output_activations_one_name, "return three names")],
-    "ex2_6_chain_gradient": [(chain_gradient_forgot_weights, "weights are missing"),
-                             (chain_gradient_sum_not_product, "multiplies them"),
-                             (chain_gradient_sigmoid_not_derivative, "needs its derivative"),
-                             (chain_gradient_wrong_axis, "axis=1"),
-                             (chain_gradient_z_times_one_minus_z, "applied to sigma(z), not to z itself"),
-                             (chain_gradient_naive_sigmoid, "overflow")],
+                                (perceptron_update_bias_as_an_array, "expected a single number"),
+                                (perceptron_update_repeats_until_right, "again and again"),
+                                (perceptron_update_returns_w_itself_when_right, "shares memory with `w`"),
+                                (perceptron_update_returns_b_first, "wrong order: return (w_new, b_new)")],
+    "ex1_6_train_perceptron": [(train_perceptron_never_shuffles, "although an rng was given"),
+                               (train_perceptron_shuffles_without_an_rng, "two runs with rng=None"),
+                               (train_perceptron_calls_permutation_on_none, "nothing to shuffle with"),
+                               (train_perceptron_shuffles_once, "draw a new order"),
+                               (train_perceptron_counts_after_the_epoch, "count them while updating"),
+                               (train_perceptron_never_stops, "kept going after an epoch with no mistake"),
+                               (train_perceptron_drops_the_last_zero, "append its 0 to errors"),
+                               (train_perceptron_returns_inside_the_epoch_loop, "indented inside the epoch loop"),
+                               (train_perceptron_updates_w_in_place, "changed its input `w` in place")],
     "ex6_1_numerical_gradient": [(numerical_gradient_forward_difference, "forward difference"),
                                  (numerical_gradient_divides_by_h, "divide by 2h"),
                                  (numerical_gradient_moves_all_parameters_at_once, "one parameter at a time"),
@@ -1113,6 +1407,41 @@ WRONG_ANSWERS = {
                         (ravine_lr_diverges, "diverged"),
                         (ravine_lr_from_the_wrong_eigenvalue, "diverged"),
                         (ravine_lr_returns_a_string, "must return a number")],
+    "ex2_1_collapse_linear": [(collapse_linear_forgot_first_bias, "passes through W2 as well"),
+                              (collapse_linear_returns_b2_itself, "shares memory with `b2`"),
+                              (collapse_linear_wrong_order, "wrong order"),
+                              (collapse_linear_elementwise, "not element by element"),
+                              (collapse_linear_biases_added, "not b1 + b2"),
+                              (collapse_linear_integer_dtype, "expected dtype float64, got dtype int64")],
+    "ex2_2_tanh_from_sigmoid": [(tanh_from_sigmoid_naive_exp, "build tanh from `sigmoid`"),
+                                (tanh_from_sigmoid_forgot_2z, "argument is 2z"),
+                                (tanh_from_sigmoid_not_doubled, "scale the sigmoid by 2"),
+                                (tanh_from_sigmoid_sign_flipped, "sign is flipped"),
+                                (tanh_from_sigmoid_upcasts_to_float64, "expected dtype float32"),
+                                (tanh_from_sigmoid_naive_silenced, "silences numpy's warnings")],
+    "ex2_3_relu_grad": [(relu_grad_one_at_zero, "not z >= 0"),
+                        (relu_grad_returns_relu, "ReLU itself"),
+                        (relu_grad_returns_booleans, "got booleans"),
+                        (relu_grad_always_float64, "expected dtype float32"),
+                        (relu_grad_integer_where, "expected dtype float64, got dtype int64"),
+                        (relu_grad_sign, "sign of z")],
+    "ex2_4_leaky_relu_grad": [(leaky_relu_grad_forgot_slope, "not 0 (that is ReLU's derivative)"),
+                              (leaky_relu_grad_float64_where, "expected dtype float32"),
+                              (leaky_relu_grad_default_slope, "default slope 0.01"),
+                              (leaky_relu_grad_one_at_zero, "at z = 0 use negative_slope"),
+                              (leaky_relu_grad_slopes_swapped, "slopes are swapped")],
+    "ex2_5_output_activations": [(output_activations_softmax_for_one_unit, "softmax over a single unit"),
+                                 (output_activations_sigmoid_for_digits, "must add up to 1"),
+                                 (output_activations_relu_for_regression, "cannot produce every target"),
+                                 (output_activations_leaky_relu_for_regression, "negative targets are squeezed"),
+                                 (output_activations_tanh_for_probability, "a probability lies in (0, 1)"),
+                                 (output_activations_one_name, "return three names")],
+    "ex2_6_chain_gradient": [(chain_gradient_forgot_weights, "weights are missing"),
+                             (chain_gradient_sum_not_product, "multiplies them"),
+                             (chain_gradient_sigmoid_not_derivative, "needs its derivative"),
+                             (chain_gradient_wrong_axis, "axis=1"),
+                             (chain_gradient_z_times_one_minus_z, "applied to sigma(z), not to z itself"),
+                             (chain_gradient_naive_sigmoid, "overflow")],
     "ex7_1_minibatches": [(minibatches_drops_last_batch, "the last, smaller batch is missing"),
                           (minibatches_not_shuffled, "the rows are not shuffled"),
                           (minibatches_slices_are_views, "is a view of X"),
@@ -1156,4 +1485,28 @@ WRONG_ANSWERS = {
                         (cosine_lr_linear_decay, "a straight line"),
                         (cosine_lr_integer_division, "integer division"),
                         (cosine_lr_math_cos, None)],
+    "ex3_1_dense_forward": [(dense_forward_forgot_bias, "the bias is missing"),
+                            (dense_forward_bias_subtracted, "wrong sign"),
+                            (dense_forward_transposed_weights, "W is transposed"),
+                            (dense_forward_integer_dtype, "expected dtype float64, got dtype int64")],
+    "ex3_2_two_layer_forward": [(two_layer_forward_no_hidden_relu, "ReLU is missing"),
+                                (two_layer_forward_no_output_sigmoid, "sigmoid is missing"),
+                                (two_layer_forward_activations_swapped, "swap them"),
+                                (two_layer_forward_forgot_b1, "b1 is missing"),
+                                (two_layer_forward_naive_sigmoid, "overflow")],
+    "ex3_3_layer_shapes": [(layer_shapes_includes_the_input, "start after it"),
+                           (layer_shapes_transposed, "the batch axis comes first"),
+                           (layer_shapes_without_the_batch, "needs the batch size N")],
+    "ex3_4_count_parameters": [(count_parameters_forgot_biases, "the biases are missing"),
+                               (count_parameters_biases_per_input, "one bias per *output* unit"),
+                               (count_parameters_product_of_sizes, "multiplied all the sizes"),
+                               (count_parameters_input_layer_biases, "the input layer has no weights")],
+    "ex3_5_init_weights": [(init_weights_he_with_fan_out, "divides by the number of inputs D_in"),
+                           (init_weights_variance_not_std, "scaled by the variance"),
+                           (init_weights_without_the_2, "the 2 is missing"),
+                           (init_weights_pytorch_shape, "(transposed?)"),
+                           (init_weights_always_he, "the other initialisation")],
+    "ex3_6_hidden_representations": [(hidden_representations_includes_the_output, "not a hidden layer"),
+                                     (hidden_representations_pre_activations, "pre-activations Z"),
+                                     (hidden_representations_only_the_last, "every hidden layer")],
 }
