@@ -1273,6 +1273,130 @@ def hidden_representations_only_the_last(model, X):
     return [_activation_outputs(model, X)[-2]]
 
 
+# Exercise 3.1 dense_forward ------------------------------------------------------------------
+def dense_forward_forgot_bias(A_prev, W, b):
+    return (1.0 * A_prev) @ W
+
+
+def dense_forward_bias_subtracted(A_prev, W, b):
+    return (1.0 * A_prev) @ W - b
+
+
+def dense_forward_transposed_weights(A_prev, W, b):
+    return (1.0 * A_prev) @ W.T + b
+
+
+def dense_forward_integer_dtype(A_prev, W, b):
+    return A_prev @ W + b
+
+
+# Exercise 3.2 two_layer_forward --------------------------------------------------------------
+def _relu(z):
+    return np.maximum(1.0 * z, 0)
+
+
+def two_layer_forward_no_hidden_relu(X, W1, b1, W2, b2):
+    return _stable_sigmoid((1.0 * X) @ W1 @ W2 + b1 @ W2 + b2)
+
+
+def two_layer_forward_no_output_sigmoid(X, W1, b1, W2, b2):
+    return _relu((1.0 * X) @ W1 + b1) @ W2 + b2
+
+
+def two_layer_forward_activations_swapped(X, W1, b1, W2, b2):
+    return _relu(_stable_sigmoid((1.0 * X) @ W1 + b1) @ W2 + b2)
+
+
+def two_layer_forward_forgot_b1(X, W1, b1, W2, b2):
+    return _stable_sigmoid(_relu((1.0 * X) @ W1) @ W2 + b2)
+
+
+def two_layer_forward_naive_sigmoid(X, W1, b1, W2, b2):
+    return 1 / (1 + np.exp(-(_relu((1.0 * X) @ W1 + b1) @ W2 + b2)))
+
+
+# Exercise 3.3 layer_shapes -------------------------------------------------------------------
+def layer_shapes_includes_the_input(N, layer_sizes):
+    return [(N, units) for units in layer_sizes]
+
+
+def layer_shapes_transposed(N, layer_sizes):
+    return [(units, N) for units in layer_sizes[1:]]
+
+
+def layer_shapes_without_the_batch(N, layer_sizes):
+    return [(units,) for units in layer_sizes[1:]]
+
+
+# Exercise 3.4 count_parameters ---------------------------------------------------------------
+def count_parameters_forgot_biases(layer_sizes):
+    return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def count_parameters_biases_per_input(layer_sizes):
+    return sum(a * b + a for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def count_parameters_product_of_sizes(layer_sizes):
+    return int(np.prod(layer_sizes))
+
+
+def count_parameters_input_layer_biases(layer_sizes):
+    return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])) + layer_sizes[0]
+
+
+# Exercise 3.5 init_weights -------------------------------------------------------------------
+def init_weights_he_with_fan_out(D_in, D_out, init, rng):
+    std = np.sqrt(2 / D_out) if init == "he" else np.sqrt(2 / (D_in + D_out))
+    return rng.standard_normal((D_in, D_out)) * std
+
+
+def init_weights_variance_not_std(D_in, D_out, init, rng):
+    var = 2 / D_in if init == "he" else 2 / (D_in + D_out)
+    return rng.standard_normal((D_in, D_out)) * var
+
+
+def init_weights_without_the_2(D_in, D_out, init, rng):
+    std = np.sqrt(1 / D_in) if init == "he" else np.sqrt(1 / (D_in + D_out))
+    return rng.standard_normal((D_in, D_out)) * std
+
+
+def init_weights_pytorch_shape(D_in, D_out, init, rng):
+    std = np.sqrt(2 / D_in) if init == "he" else np.sqrt(2 / (D_in + D_out))
+    return rng.standard_normal((D_out, D_in)) * std
+
+
+def init_weights_always_he(D_in, D_out, init, rng):
+    return rng.standard_normal((D_in, D_out)) * np.sqrt(2 / D_in)
+
+
+# Exercise 3.6 hidden_representations ---------------------------------------------------------
+def _activation_outputs(model, X):
+    A, outputs = X, []
+    for layer in model.layers:
+        A = layer.forward(A)
+        if type(layer).__name__ != "Dense":
+            outputs.append(A)
+    return outputs
+
+
+def hidden_representations_includes_the_output(model, X):
+    return _activation_outputs(model, X)
+
+
+def hidden_representations_pre_activations(model, X):
+    A, outputs = X, []
+    for layer in model.layers:
+        A = layer.forward(A)
+        if type(layer).__name__ == "Dense":
+            outputs.append(A)
+    return outputs[:-1]
+
+
+def hidden_representations_only_the_last(model, X):
+    return [_activation_outputs(model, X)[-2]]
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
     "ex4_1_mse": [(mse_not_squared, "not squared"),
@@ -1485,6 +1609,30 @@ WRONG_ANSWERS = {
                         (cosine_lr_linear_decay, "a straight line"),
                         (cosine_lr_integer_division, "integer division"),
                         (cosine_lr_math_cos, None)],
+    "ex3_1_dense_forward": [(dense_forward_forgot_bias, "the bias is missing"),
+                            (dense_forward_bias_subtracted, "wrong sign"),
+                            (dense_forward_transposed_weights, "W is transposed"),
+                            (dense_forward_integer_dtype, "expected dtype float64, got dtype int64")],
+    "ex3_2_two_layer_forward": [(two_layer_forward_no_hidden_relu, "ReLU is missing"),
+                                (two_layer_forward_no_output_sigmoid, "sigmoid is missing"),
+                                (two_layer_forward_activations_swapped, "swap them"),
+                                (two_layer_forward_forgot_b1, "b1 is missing"),
+                                (two_layer_forward_naive_sigmoid, "overflow")],
+    "ex3_3_layer_shapes": [(layer_shapes_includes_the_input, "start after it"),
+                           (layer_shapes_transposed, "the batch axis comes first"),
+                           (layer_shapes_without_the_batch, "needs the batch size N")],
+    "ex3_4_count_parameters": [(count_parameters_forgot_biases, "the biases are missing"),
+                               (count_parameters_biases_per_input, "one bias per *output* unit"),
+                               (count_parameters_product_of_sizes, "multiplied all the sizes"),
+                               (count_parameters_input_layer_biases, "the input layer has no weights")],
+    "ex3_5_init_weights": [(init_weights_he_with_fan_out, "divides by the number of inputs D_in"),
+                           (init_weights_variance_not_std, "scaled by the variance"),
+                           (init_weights_without_the_2, "the 2 is missing"),
+                           (init_weights_pytorch_shape, "(transposed?)"),
+                           (init_weights_always_he, "the other initialisation")],
+    "ex3_6_hidden_representations": [(hidden_representations_includes_the_output, "not a hidden layer"),
+                                     (hidden_representations_pre_activations, "pre-activations Z"),
+                                     (hidden_representations_only_the_last, "every hidden layer")],
     "ex3_1_dense_forward": [(dense_forward_forgot_bias, "the bias is missing"),
                             (dense_forward_bias_subtracted, "wrong sign"),
                             (dense_forward_transposed_weights, "W is transposed"),

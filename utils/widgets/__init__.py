@@ -15,3 +15,4 @@ from .gradient_descent import gradient_descent_explorer  # noqa: F401
 from .losses import loss_explorer, softmax_explorer  # noqa: F401
 from .activations import activation_explorer, chain_gradients  # noqa: F401
 from .networks import network_explorer, plot_layers, plot_network_diagram  # noqa: F401
+from .networks import network_explorer, plot_layers, plot_network_diagram  # noqa: F401
