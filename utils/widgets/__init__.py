@@ -12,7 +12,8 @@ from .base import (EXPLORERS, PATH, SURFACE, BlitImage, Challenge, Explorer,  # 
                    register_explorer)
 from .perceptron import draw_perceptron, perceptron_explorer, update_perceptron  # noqa: F401
 from .gradient_descent import gradient_descent_explorer  # noqa: F401
+from .race import optimizer_race  # noqa: F401
+from .minibatch import minibatch_explorer  # noqa: F401
 from .losses import loss_explorer, softmax_explorer  # noqa: F401
 from .activations import activation_explorer, chain_gradients  # noqa: F401
-from .networks import network_explorer, plot_layers, plot_network_diagram  # noqa: F401
 from .networks import network_explorer, plot_layers, plot_network_diagram  # noqa: F401

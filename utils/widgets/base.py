@@ -275,7 +275,7 @@ class BlitImage:
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
 
-    def redraw_axes(self, axes, margins=(80, 50, 10, 30)):
+    def redraw_axes(self, axes, margins=(80, 50, 25, 30)):
         """Redraw the static part of some axes (their limits or ticks changed) into the background.
 
         Cheaper than :meth:`redraw_background`: only these axes are drawn, over their region

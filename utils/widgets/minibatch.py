@@ -1,0 +1,312 @@
+r"""Lesson 07's mini-batch explorer: the loss surface moves under the path, one batch at a time.
+
+:func:`minibatch_explorer` fits a line :math:`\hat y = w x + b` to ``make_regression_1d`` data
+by mini-batch SGD (``utils.optimizers.SGD`` on a two-element ``Parameter``). At step :math:`t`
+the gradient is that of the mean squared error on the :math:`t`-th mini-batch only, so the
+figure draws, at the current step, *that batch's* loss surface (coloured contours and its
+minimum, a cross) over the full-batch surface drawn faintly (grey contours and its minimum, a
+star). Moving the step control shows the surface itself move; a bigger batch makes it move
+less. The L2 slider adds :math:`\tfrac{\lambda}{2}\|\theta\|^2` to every surface and bends them
+all towards the origin.
+
+Beside the contours: the data with the current batch highlighted and the current line, and the
+full-batch loss along the path. The batches are drawn without replacement, epoch after epoch
+(every row once per epoch, the last partial batch kept), from the ``seed`` control.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib import patheffects
+
+from .. import datasets, optimizers, surfaces
+from ..layers import Parameter
+from .base import PATH, SURFACE, Challenge, Explorer, register_explorer
+from .descent import PATH_COLORS, SURFACE_CMAP, clip_path, contour_levels, draw_minima
+from .gradient_descent import _check_in, draw_minima_handles, nice_limits
+
+#: Rows of the default data set.
+N_ROWS = 64
+
+
+def batches(n_rows, batch_size, steps, rng):
+    """Row indices of `steps` mini-batches, epoch after epoch: each row once per epoch, in a new order.
+
+    Parameters
+    ----------
+    n_rows : int
+    batch_size : int in [1, n_rows]
+        The last batch of an epoch is smaller when `n_rows` is not a multiple of it.
+    steps : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    list of ndarray of int, length `steps`
+    """
+    out = []
+    while len(out) < steps:
+        order = rng.permutation(n_rows)
+        out.extend(order[start:start + batch_size] for start in range(0, n_rows, batch_size))
+    return out[:steps]
+
+
+def default_challenges():
+    """Lesson 07's targets for :func:`minibatch_explorer`."""
+    def noise_small(explorer):
+        return explorer.batch_spread < 0.1
+
+    def one_row(explorer):
+        return explorer.values["batch_size"] == 1 and explorer.final_gap < 0.08
+
+    def l2_halves(explorer):
+        without = surfaces.linear_regression(explorer.X, explorer.y).minima[0]
+        return float(np.hypot(*explorer.full.minima[0])) <= 0.5 * float(np.hypot(*without))
+
+    return [Challenge("make the batch minima stay within 0.1 of the full-batch minimum (on average)",
+                      noise_small),
+            Challenge("batch size 1: end within 0.08 of the lowest full-batch loss (try the learning rate)",
+                      one_row),
+            Challenge("with L2, pull the full-batch minimum halfway to the origin", l2_halves)]
+
+
+class MinibatchExplorer(Explorer):
+    r"""The explorer of :func:`minibatch_explorer`.
+
+    Attributes
+    ----------
+    X : ndarray, shape (N, 1)
+    y : ndarray, shape (N, 1)
+    full : utils.surfaces.Surface
+        The full-batch surface (with the L2 term).
+    batch_rows : list of ndarray of int, length steps + 1
+        The rows of the batch used at each step (the last one is shown at the end).
+    batch_surfaces : list of Surface
+    batch_minima : ndarray, shape (steps + 1, 2)
+    batch_spread : float
+        Mean distance of the batch minima from the full-batch minimum: the noise of the batches.
+    path : ndarray, shape (steps + 1, 2)
+        :math:`(w, b)` after each step; NaN after a divergence.
+    losses : ndarray, shape (steps + 1,)
+        The full-batch loss along the path.
+    final_gap : float
+        :math:`L(\theta_{steps}) - L^*` on the full batch (inf after a divergence).
+    status : str
+    t : int
+        The current step.
+    """
+
+    live_format = "jpeg"
+
+    def __init__(self, batch_size, noise, l2, lr, steps, seed, challenges):
+        super().__init__(figsize=(12, 4.2), challenges=challenges)
+        self.steps = steps
+        c = self.add_control
+        c("batch_size", widgets.IntSlider(value=batch_size, min=1, max=N_ROWS, description="batch size"))
+        c("noise", widgets.FloatSlider(value=noise, min=0.0, max=1.0, step=0.05, description="data noise"),
+          redraw=SURFACE)
+        c("l2", widgets.FloatSlider(value=l2, min=0.0, max=10.0, step=0.1, description="L2 λ"), redraw=SURFACE)
+        c("lr", widgets.FloatLogSlider(value=lr, base=10, min=-3, max=0, step=0.05, description="η (lr)",
+                                       readout_format=".3f"))
+        c("seed", widgets.IntSlider(value=seed, min=0, max=20, description="shuffle seed"))
+        self.play = widgets.Play(value=0, min=0, max=steps, step=1, interval=150, description="play")
+        c("t", widgets.IntSlider(value=steps // 4, min=0, max=steps, description="step"))
+        widgets.jslink((self.play, "value"), (self.controls["t"], "value"))
+        self._keys = {}
+        self.start()
+
+    def layout_controls(self):
+        rows = [[*[self.controls[n] for n in ("batch_size", "lr", "seed")]],
+                [*[self.controls[n] for n in ("noise", "l2")], self.play, self.controls["t"]]]
+        return widgets.VBox([widgets.HBox(r, layout=widgets.Layout(flex_flow="row wrap")) for r in rows])
+
+    # -- compute -------------------------------------------------------------------------
+
+    def compute(self):
+        v = self.values
+        if self._keys.get("data") != v["noise"]:
+            X, y = datasets.make_regression_1d(N_ROWS, v["noise"], seed=0)
+            self.X, self.y = X, y
+            self._keys["data"] = v["noise"]
+        key = (v["noise"], v["l2"])
+        if self._keys.get("full") != key:
+            self.full = surfaces.linear_regression(self.X, self.y, l2=v["l2"])
+            self._keys["full"] = key
+        key = (v["noise"], v["l2"], v["batch_size"], v["lr"], v["seed"])
+        if self._keys.get("run") != key:
+            self._run(v)
+            self._keys["run"] = key
+        self.t = min(v["t"], self.end)
+
+    def _run(self, v):
+        rng = np.random.default_rng(v["seed"])
+        self.batch_rows = batches(N_ROWS, v["batch_size"], self.steps + 1, rng)
+        self.batch_surfaces = [surfaces.linear_regression(self.X, self.y, rows=rows, l2=v["l2"])
+                               for rows in self.batch_rows]
+        self.batch_minima = np.array([s.minima[0] for s in self.batch_surfaces])
+        self.batch_spread = float(np.mean(np.linalg.norm(self.batch_minima - self.full.minima[0], axis=1)))
+        p = Parameter(np.array(self.full.start, dtype=np.float64))
+        opt = optimizers.SGD([p], lr=v["lr"])
+        self.path = np.full((self.steps + 1, 2), np.nan)
+        self.path[0] = p.data
+        self.end, self.diverged_at = self.steps, None
+        for t in range(self.steps):
+            p.grad[...] = self.batch_surfaces[t].grad(p.data)
+            opt.step()
+            if not np.all(np.abs(p.data) <= surfaces.DIVERGENCE_BOUND):  # also catches NaN
+                self.end = self.diverged_at = t + 1
+                self.path[t + 1] = np.where(np.isfinite(p.data), p.data, np.nan)
+                break
+            self.path[t + 1] = p.data
+        self.losses = np.full(self.steps + 1, np.nan)
+        finite = np.all(np.isfinite(self.path), axis=1)
+        self.losses[finite] = self.full.value(self.path[finite])
+        best = float(self.full.value(self.full.minima[0]))
+        self.final_gap = float(self.losses[self.steps] - best) if self.diverged_at is None else np.inf
+        if self.diverged_at is not None:
+            self.status = f"diverged at step {self.diverged_at}"
+        else:
+            self.status = (f"after {self.steps} steps: full-batch loss {self.losses[self.steps]:.4f} "
+                           f"(lowest {best:.4f})")
+
+    # -- draw ----------------------------------------------------------------------------
+
+    def draw_static(self):
+        fig = self.figure
+        self.ax = fig.add_axes((0.055, 0.12, 0.27, 0.74))
+        self.ax_data = fig.add_axes((0.41, 0.12, 0.25, 0.74))
+        self.ax_loss = fig.add_axes((0.745, 0.12, 0.24, 0.74))
+        color = PATH_COLORS[0]
+        outline = [patheffects.withStroke(linewidth=2.6, foreground="white")]
+        (self.line,) = self.ax.plot([], [], "-o", color=color, markersize=2.5, linewidth=1.4, zorder=6,
+                                    path_effects=outline, label="path of SGD")
+        (self.current,) = self.ax.plot([], [], "o", color=color, markeredgecolor="black", markersize=7, zorder=8)
+        (self.batch_min,) = self.ax.plot([], [], "X", color=PATH_COLORS[1], markeredgecolor="white",
+                                         markersize=10, zorder=7, label="this batch's minimum")
+        self.batch_cs = self.ax.plot([], [])[0]  # replaced by the batch's contours in update()
+        self.ax.set_xlabel("$w$ (slope)")
+        self.ax.set_ylabel("$b$ (intercept)")
+        self.ax_data.set_xlabel("$x$")
+        self.ax_data.set_ylabel("$y$")
+        self.ax_data.set_title("the data; this batch in colour", fontsize=10)
+        self.batch_points = self.ax_data.scatter([], [], s=36, c=PATH_COLORS[1], marker="s", edgecolors="black",
+                                                 linewidths=0.5, zorder=4, label="this batch")
+        (self.fit,) = self.ax_data.plot([], [], color=color, linewidth=2, zorder=5, label=r"$\hat y = w x + b$ now")
+        self.ax_loss.set_yscale("log")
+        self.ax_loss.set_xlabel("step $t$")
+        self.ax_loss.set_ylabel(r"full-batch $L(\theta_t) - L^*$")
+        self.ax_loss.set_title("full-batch loss along the path", fontsize=10)
+        self.ax_loss.grid(True, alpha=0.3)
+        (self.loss_line,) = self.ax_loss.plot([], [], color=color, linewidth=1.4)
+        (self.loss_now,) = self.ax_loss.plot([], [], "o", color=color, markeredgecolor="black", markersize=6)
+        self.status_text = fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=11)
+        self.end_text = self.ax_loss.text(0.97, 0.95, "", transform=self.ax_loss.transAxes, ha="right", va="top",
+                                          fontsize=8, bbox=dict(boxstyle="round,pad=0.2", facecolor="white",
+                                                                alpha=0.85))
+        for artist in (self.line, self.current, self.batch_min, self.batch_cs, self.batch_points, self.fit,
+                       self.loss_line, self.loss_now, self.status_text, self.end_text):
+            self.animated(artist)
+        self._surface_artists = []
+
+    def draw_surface(self):
+        for artist in self._surface_artists:
+            artist.remove()
+        full = self.full
+        T0, T1, L = full.grid(81)
+        self.levels = contour_levels(full, L, n=14)
+        faint = self.ax.contour(T0, T1, L, levels=self.levels, colors="0.6", linewidths=0.8, zorder=1)
+        self._surface_artists = [faint, *draw_minima(self.ax, full, zorder=5)]
+        self.ax.set_xlim(full.xlim)
+        self.ax.set_ylim(full.ylim)
+        self.ax.set_title("this batch's loss (colour) over the full batch's (grey)", fontsize=10)
+        x = self.X[:, 0]
+        self._surface_artists.append(self.ax_data.scatter(x, self.y[:, 0], s=14, c="0.65", zorder=2,
+                                                          label="all rows"))
+        grid = np.array([x.min(), x.max()])
+        w, b = full.minima[0]
+        self._surface_artists.extend(self.ax_data.plot(grid, w * grid + b, color="0.3", linestyle="--", zorder=3,
+                                                       label="best line (full batch)"))
+        self.ax.legend(handles=[self.line, self.batch_min, *draw_minima_handles(full)], loc="lower right",
+                       fontsize=7, framealpha=0.85)
+        self.ax_data.legend(loc="upper left", fontsize=7, framealpha=0.85)
+        pad = 0.1 * (self.y.max() - self.y.min())
+        self.ax_data.set_ylim(self.y.min() - pad, self.y.max() + pad)
+
+    def update(self):
+        t, full = self.t, self.full
+        batch = self.batch_surfaces[t]
+        T0, T1, L = batch.grid(61, full.xlim, full.ylim)
+        cs = self.ax.contour(T0, T1, L, levels=self.levels, cmap=SURFACE_CMAP, linewidths=1.1, zorder=2)
+        self.batch_cs = self.animated(cs, replace=self.batch_cs)
+        shown = clip_path(self.path[:t + 1], full.xlim, full.ylim)
+        self.line.set_data(shown[:, 0], shown[:, 1])
+        point = self.path[t]
+        self.current.set_data([point[0]], [point[1]])
+        self.batch_min.set_data([batch.minima[0, 0]], [batch.minima[0, 1]])
+        rows = self.batch_rows[t]
+        self.batch_points.set_offsets(np.column_stack([self.X[rows, 0], self.y[rows, 0]]))
+        x = np.array([self.X.min(), self.X.max()])
+        if np.all(np.isfinite(point)):
+            self.fit.set_data(x, point[0] * x + point[1])
+        best = float(full.value(full.minima[0]))
+        gap = np.maximum(self.losses - best, 1e-16, where=np.isfinite(self.losses),
+                         out=np.full_like(self.losses, np.nan))
+        self.loss_line.set_data(np.arange(self.end + 1), gap[:self.end + 1])
+        self.loss_now.set_data([t], [gap[t]])
+        limits = (0, self.steps), nice_limits(gap[:self.end + 1], "log")
+        if limits != (self.ax_loss.get_xlim(), self.ax_loss.get_ylim()):
+            self.ax_loss.set_xlim(limits[0])
+            self.ax_loss.set_ylim(limits[1])
+            self.stale(self.ax_loss)
+        self.status_text.set_text(f"step {t}: a batch of {len(rows)} rows, whose minimum lies "
+                                  f"{np.linalg.norm(batch.minima[0] - full.minima[0]):.2f} from the full batch's "
+                                  f"(on average over the steps: {self.batch_spread:.2f})")
+        self.end_text.set_text(self.status.replace(": ", ":\n", 1))
+
+
+@register_explorer
+def minibatch_explorer(*, batch_size=4, noise=0.5, l2=0.0, lr=0.1, steps=100, seed=0, challenges=None):
+    r"""Mini-batch SGD on the loss surface of a line fit, with each batch's own surface drawn.
+
+    Parameters
+    ----------
+    batch_size : int in [1, 64], default 4
+        Rows per mini-batch; 64 is the full batch (every step sees all the data).
+    noise : float in [0, 1], default 0.5
+        Standard deviation of the noise in the targets (``make_regression_1d``, 64 rows, seed 0).
+    l2 : float in [0, 10], default 0
+        Weight decay :math:`\lambda`, added to every surface as :math:`\tfrac{\lambda}{2}\|\theta\|^2`.
+    lr : float in [1e-3, 1], default 0.1
+        Learning rate of SGD.
+    steps : int in [1, 500], default 100
+    seed : int in [0, 20], default 0
+        Seed of the order in which the rows are drawn.
+    challenges : list of Challenge, optional
+        Lesson 07's by default (:func:`default_challenges`); none with ``[]``.
+
+    Returns
+    -------
+    MinibatchExplorer
+        With ``.path``, ``.losses``, ``.batch_rows``, ``.batch_minima``, ``.batch_spread``,
+        ``.status``, ``.controls`` (``batch_size``, ``noise``, ``l2``, ``lr``, ``seed``, ``t``),
+        ``.figure``.
+
+    Raises
+    ------
+    ValueError
+        For a value outside its control's range.
+
+    Notes
+    -----
+    For the rows :math:`\mathcal B_t` of step :math:`t`,
+
+    .. math::
+        L_{\mathcal B_t}(w, b) = \frac{1}{|\mathcal B_t|} \sum_{i \in \mathcal B_t} (w x_i + b - y_i)^2
+            + \frac{\lambda}{2}(w^2 + b^2), \qquad
+        \theta_{t+1} = \theta_t - \eta \nabla L_{\mathcal B_t}(\theta_t)
+    """
+    for name, value, low, high in (("batch_size", batch_size, 1, N_ROWS), ("noise", noise, 0.0, 1.0),
+                                   ("l2", l2, 0.0, 10.0), ("lr", lr, 1e-3, 1.0), ("steps", steps, 1, 500),
+                                   ("seed", seed, 0, 20)):
+        _check_in(name, value, low, high)
+    return MinibatchExplorer(int(batch_size), float(noise), float(l2), float(lr), int(steps), int(seed),
+                             default_challenges() if challenges is None else challenges)
