@@ -245,3 +245,28 @@ def test_leaky_relu_keeps_float32_even_with_a_numpy_float64_slope():
 def test_nan_in_a_scalar_is_reported_without_an_index():
     with pytest.raises(ValueError, match=r"^z contains NaN$"):
         sigmoid(float("nan"))
+
+
+# --- softmax over an empty class axis -------------------------------------------------------
+
+@pytest.mark.parametrize("fn", [softmax, log_softmax])
+@pytest.mark.parametrize("shape, axis", [((2, 0), -1), ((0,), -1), ((0, 3), 0)])
+def test_softmax_over_an_axis_of_length_zero_is_refused(fn, shape, axis):
+    # numpy used to say "zero-size array to reduction operation maximum which has no identity"
+    with pytest.raises(ValueError, match=rf"at least one class: z has shape \({shape[0]},"
+                                         rf".*no scores along axis {axis}"):
+        fn(np.zeros(shape), axis=axis)
+
+
+@pytest.mark.parametrize("fn", [softmax, log_softmax])
+def test_softmax_of_an_empty_batch_is_empty(fn):
+    out = fn(np.zeros((0, 3)))
+    assert out.shape == (0, 3) and out.dtype == np.float64
+
+
+@pytest.mark.parametrize("fn", [softmax, log_softmax])
+def test_softmax_names_an_axis_that_does_not_exist_and_refuses_a_scalar(fn):
+    with pytest.raises(ValueError, match=r"axis 2 does not exist in z of shape \(2, 3\)"):
+        fn(np.zeros((2, 3)), axis=2)
+    with pytest.raises(ValueError, match="scalar"):
+        fn(1.0)

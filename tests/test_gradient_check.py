@@ -126,3 +126,75 @@ def test_check_layer_gradients_does_not_change_the_input():
     before = x.copy()
     check_layer_gradients(Dense(4, 3, dtype=np.float64), x)
     np.testing.assert_array_equal(x, before)
+
+
+# --- float32 layers are checked in float64 --------------------------------------------------
+
+def test_check_layer_gradients_of_a_default_float32_dense_runs_in_float64():
+    # the bug report: Dense(3, 4) in float32 gave 4e-3 to 6e-3 without a word
+    layer = Dense(3, 4, rng=np.random.default_rng(0))
+    W, b = layer.W.data.copy(), layer.b.data.copy()
+    errors = check_layer_gradients(layer, np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32))
+    assert max(errors.values()) < 1e-7, errors
+    # the layer itself is left as it was: float32, same weights, no gradient
+    assert layer.dtype == np.float32 and layer.W.data.dtype == np.float32
+    np.testing.assert_array_equal(layer.W.data, W)
+    np.testing.assert_array_equal(layer.b.data, b)
+    assert not layer.W.grad.any() and layer.W.grad.dtype == np.float32
+
+
+def test_check_layer_gradients_of_a_float32_network():
+    rng = np.random.default_rng(0)
+    model = Sequential(Dense(3, 4, rng=rng), ReLU(), Dense(4, 2, rng=rng))
+    errors = check_layer_gradients(model, np.random.default_rng(1).uniform(0.5, 1.5, (2, 3)))
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_check_layer_gradients_still_catches_a_bug_in_a_float32_layer():
+    layer = DenseForgetsToSumTheBiasGradient(4, 3, rng=np.random.default_rng(0))
+    errors = check_layer_gradients(layer, np.random.default_rng(1).standard_normal((5, 4)))
+    assert errors["b"] > 1e-4 and errors["W"] < 1e-7, errors
+
+
+class AlwaysFloat32(Dense):
+    """A layer that casts its output to float32 whatever its parameters: it cannot be checked in float64."""
+
+    def forward(self, x):
+        return super().forward(x).astype(np.float32)
+
+    def backward(self, dout, *, input_grad=True):
+        return super().backward(dout, input_grad=input_grad).astype(np.float32)
+
+
+def test_check_layer_gradients_warns_when_the_layer_stays_in_float32():
+    with pytest.warns(UserWarning, match="computes in float32 even with float64 parameters"):
+        check_layer_gradients(AlwaysFloat32(3, 4, rng=np.random.default_rng(0)),
+                              np.random.default_rng(1).standard_normal((5, 3)))
+
+
+# --- numerical_gradient needs a scalar function ---------------------------------------------
+
+def test_numerical_gradient_of_an_array_valued_function_says_what_to_do():
+    with pytest.raises(ValueError, match=r"f must return a single number \(a scalar loss\), got an "
+                                         r"array of shape \(3,\).*numerical_gradient_array"):
+        numerical_gradient(lambda x_: x_ ** 2, np.ones(3))
+
+
+def test_numerical_gradient_of_a_function_that_returns_nothing():
+    with pytest.raises(ValueError, match="got None of type NoneType"):
+        numerical_gradient(lambda x_: None, np.ones(3))
+
+
+def test_numerical_gradient_accepts_a_one_element_array():
+    # d/dx sum(x^2) = 2x, whether f returns 4.0 or array([4.0])
+    grad = numerical_gradient(lambda x_: np.array([np.sum(x_ ** 2)]), np.array([1.0, -2.0]))
+    np.testing.assert_allclose(grad, [2.0, -4.0], rtol=1e-8)
+
+
+def test_numerical_gradient_refuses_lists_and_read_only_arrays():
+    with pytest.raises(ValueError, match="writable float array.*got a list"):
+        numerical_gradient(lambda x_: float(np.sum(x_)), [1.0, 2.0])
+    frozen = np.ones(2)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        numerical_gradient(lambda x_: float(np.sum(x_)), frozen)

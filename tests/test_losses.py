@@ -287,3 +287,41 @@ def test_fused_cross_entropy_used_by_fit_gives_the_same_numbers():
 def test_labels_that_are_not_whole_numbers_raise_a_value_error(labels):
     with pytest.raises(ValueError, match="integer class indices"):
         cross_entropy(np.zeros((1, 3)), labels)
+
+
+# --- Binary cross-entropy targets must lie in [0, 1] --------------------------------------
+
+def test_binary_cross_entropy_refuses_minus_one_labels_with_the_conversion():
+    # the bug report: binary_cross_entropy([0.9, 0.2], [1, -1]) returned -0.529, a negative loss
+    with pytest.raises(ValueError, match=r"targets in \[0, 1\].*got y\[1\] = -1; for labels in "
+                                         r"\{-1, \+1\} use \(y \+ 1\) / 2"):
+        binary_cross_entropy([0.9, 0.2], [1, -1])
+    with pytest.raises(ValueError, match=r"got y\[1\] = -1"):
+        binary_cross_entropy_grad([0.9, 0.2], [1, -1])
+
+
+@pytest.mark.parametrize("y, where", [([0.0, 1.5], r"y\[1\] = 1\.5"), ([[2.0], [0.0]], r"y\[0, 0\] = 2"),
+                                      ([0.0, -1e-3], r"y\[1\] = -0\.001")])
+def test_binary_cross_entropy_refuses_any_target_outside_0_1(y, where):
+    p = np.full(np.shape(y), 0.5)
+    with pytest.raises(ValueError, match=where):
+        binary_cross_entropy(p, y)
+
+
+def test_binary_cross_entropy_takes_soft_targets():
+    # y = 0.8, p = 0.5: -(0.8 log 0.5 + 0.2 log 0.5) = log 2, whatever the target
+    assert binary_cross_entropy([0.5], [0.8]) == pytest.approx(math.log(2), rel=1e-15)
+    # y = 0.9, p = 0.9: the entropy of 0.9, -(0.9 log 0.9 + 0.1 log 0.1) = 0.325083
+    assert binary_cross_entropy([0.9], [0.9]) == pytest.approx(0.3250829733914482, rel=1e-12)
+    # its gradient vanishes where p = y: the loss is smallest there
+    assert binary_cross_entropy_grad(np.array([0.9]), np.array([0.9]))[0] == pytest.approx(0, abs=1e-12)
+
+
+@pytest.mark.parametrize("loss, prediction, target", [
+    (mse, np.array([1.0, np.inf]), np.zeros(2)),
+    (mse, np.zeros(2), np.array([-np.inf, 0.0])),
+    (cross_entropy, np.array([[np.inf, 0.0]]), [0]),
+])
+def test_losses_reject_infinities_instead_of_returning_inf_or_nan(loss, prediction, target):
+    with pytest.raises(ValueError, match="contains an infinity at index"):
+        loss(prediction, target)
