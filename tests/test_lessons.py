@@ -160,13 +160,19 @@ def test_notebooks_hold_no_paths_of_this_machine(path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_a_lesson_as_shipped_fails_only_in_its_check_cells(path):
+    """Check cells say "not done"; a cell that runs the learner's own code (tagged raises-exception, so
+    that Run All goes on) may stop with NotImplementedError; every other cell runs."""
     nb = execute(path, path.parent)
     failed = {i for i, c in enumerate(nb.cells) if any(o.output_type == "error" for o in c.get("outputs", []))}
     checks = {i for i, c in enumerate(nb.cells) if nbgrader(c).get("grade")}
-    assert failed == checks, f"cells that failed: {sorted(failed)}, check cells: {sorted(checks)}"
-    for i in checks:
+    uses_learners_code = {i for i, c in enumerate(nb.cells)
+                          if "raises-exception" in c.metadata.get("tags", []) and i not in checks}
+    assert checks <= failed <= checks | uses_learners_code, \
+        f"cells that failed: {sorted(failed)}, check cells: {sorted(checks)}"
+    for i in failed:
         error = next(o for o in nb.cells[i].outputs if o.output_type == "error")
-        assert error.ename == "ExerciseNotDone", (i, error.ename, error.evalue)
+        expected = "ExerciseNotDone" if i in checks else "NotImplementedError"
+        assert error.ename == expected, (i, error.ename, error.evalue)
 
 
 def make_check(lesson_path, tmp_path):
@@ -174,8 +180,9 @@ def make_check(lesson_path, tmp_path):
 
     The exercise report comes from the installed course's pytest entry point, not from a conftest.py."""
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
-         "-q", "--tb=no", "-rN", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(lesson_path)],
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-q", "--tb=no", "-rN",
+         "-o", "console_output_style=classic", "--exercise-report-only",
+         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(lesson_path)],
         capture_output=True, text=True, cwd=tmp_path, timeout=300)
     return result.returncode, report_block(result.stdout)
 
@@ -207,14 +214,16 @@ def test_make_check_lists_every_exercise_as_not_done_on_the_shipped_lesson(tmp_p
     shutil.copy(ROOT / "lessons" / "01_perceptron.ipynb", tmp_path)
     code, out = make_check(tmp_path / "01_perceptron.ipynb", tmp_path)
     assert code != 0
-    assert "Lesson 01_perceptron.ipynb: 0 of 5 exercises pass" in out
-    assert out.count("is not done yet") == 5, out
+    assert "Lesson 01_perceptron.ipynb: 0 of 6 exercises pass" in out
+    assert out.count("is not done yet") == 6, out
+    assert "other cell(s) that are not exercise checks failed" not in out  # raises-exception cells may fail
 
 
 def test_make_check_passes_a_completed_lesson(tmp_path):
     code, out = make_check(completed_lesson(tmp_path), tmp_path)
-    assert "5 of 5 exercises pass" in out, out
+    assert "6 of 6 exercises pass" in out, out
     assert code == 0, out
+    assert not re.search(r"\d+ (passed|failed)", out), out  # the exercise count only, no cell counts
 
 
 @pytest.mark.parametrize("source, message", [
@@ -222,11 +231,14 @@ def test_make_check_passes_a_completed_lesson(tmp_path):
     # the check reads the learner's source in the kernel, as it must in JupyterLab
     ("def sigmoid(z):\n    with np.errstate(over='ignore'):\n        return 1 / (1 + np.exp(-z))\n",
      "silences numpy's warnings (errstate)"),
-], ids=["naive", "silenced"])
+    # an errstate object built in another cell, before the check ran: refused at run time in the kernel
+    ("quiet = np.errstate(over='ignore')\ndef sigmoid(z):\n    with quiet:\n        return 1 / (1 + np.e ** -z)\n",
+     "silences numpy's warnings (errstate)"),
+], ids=["naive", "silenced", "silenced-outside"])
 def test_make_check_explains_a_wrong_answer(tmp_path, source, message):
     code, out = make_check(completed_lesson(tmp_path, ("ex1_2_sigmoid", source)), tmp_path)
     assert code != 0
-    assert "4 of 5 exercises pass" in out, out
+    assert "5 of 6 exercises pass" in out, out
     assert "FAILED  Exercise 1.2 sigmoid" in out and message in out, out
 
 
@@ -236,3 +248,19 @@ def test_make_check_with_a_lesson_that_does_not_exist_says_so_instead_of_running
     assert result.returncode != 0
     assert "give its two-digit number, e.g. make check LESSON=01" in result.stdout + result.stderr
     assert "passed" not in result.stdout
+
+
+def test_make_check_ends_on_the_report_without_make_errors_or_cell_counts():
+    result = subprocess.run(["make", "--no-print-directory", "check", "LESSON=01"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out  # failing exercises are the report's answer, not make's error
+    assert "Lesson 01_perceptron.ipynb: 0 of 6 exercises pass" in out
+    assert "make: ***" not in out and not re.search(r"\d+ (passed|failed)", out), out
+    assert out.rstrip().splitlines()[-1].startswith("          ExerciseNotDone: Exercise 1.6"), out
+
+
+def test_make_check_strict_exits_non_zero_when_an_exercise_fails():
+    result = subprocess.run(["make", "--no-print-directory", "check", "LESSON=00", "STRICT=1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0 and "0 of 1 exercises pass" in result.stdout

@@ -19,15 +19,44 @@ Installing the course registers it with pytest (an entry point in
 ``pyproject.toml``), so ``make check LESSON=01``, a plain
 ``pytest --nbval-lax lessons/01_perceptron.ipynb`` and the same command on a
 copy of the lesson outside the repository all behave the same.
+
+With ``--exercise-report-only`` (what ``make check`` passes) the report is all
+that is printed: no progress letters and no line of pytest's cell counts
+("1 failed, 40 passed") beside the exercise count. Cells that are not
+exercise checks and fail (a demo cell broken by an edit, say) are listed
+under the exercises, so that they are not missed.
 """
 
 import re
 from pathlib import Path
 
+import pytest
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _GRADE_ID = re.compile(r"check_ex(\d+)_(\d+)_(\w+)")
 _results = {}
+_other_failures = {}  # lesson -> [(cell name, message)] for failed cells that are not exercise checks
 _notebook_run = []  # non-empty once nbval collected notebook cells
+_REPORT_ONLY = "--exercise-report-only"
+
+
+def pytest_addoption(parser):
+    parser.addoption(_REPORT_ONLY, action="store_true", default=False,
+                     help="print only the course's exercise report: no progress letters, no pytest counts")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest registered its terminal reporter
+def pytest_configure(config):
+    if config.getoption(_REPORT_ONLY):
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.summary_stats = lambda: None  # "1 failed, 40 passed in 9.1s": cells, not exercises
+
+
+def pytest_report_teststatus(report, config):
+    if config.getoption(_REPORT_ONLY) and report.when == "call":
+        return report.outcome, "", ""  # counted as usual, printed as nothing
+    return None
 
 
 def exercise_title(grade_id):
@@ -61,6 +90,9 @@ def pytest_runtest_logreport(report):
     if title:
         message = error_message(str(report.longrepr)) if report.failed else ""
         _results.setdefault(Path(item_path).name, []).append((title, report.passed, message))
+    elif report.failed and "::" in report.nodeid:
+        cell = report.nodeid.split("::")[-1]
+        _other_failures.setdefault(Path(item_path).name, []).append((cell, error_message(str(report.longrepr))))
 
 
 def pytest_collection_modifyitems(items):
@@ -83,5 +115,12 @@ def pytest_terminal_summary(terminalreporter):
             write(f"  {'passed' if ok else 'FAILED'}  {title}", green=ok, red=not ok)
             for line in message.splitlines():
                 write(f"          {line}")
+        others = _other_failures.get(lesson, [])
+        if others:
+            write(f"  and {len(others)} other cell(s) that are not exercise checks failed; run them in JupyterLab "
+                  f"to see why:", red=True)
+            for cell, message in others:
+                last = message.splitlines()[-1] if message else ""
+                write(f"          {cell}: {last}")
     if _notebook_run and not _results:
         write("No exercise check cells ran: is LESSON set to a lesson number, e.g. make check LESSON=01?")
