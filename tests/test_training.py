@@ -174,6 +174,22 @@ def test_divergence_of_a_relu_classifier_with_adam():
     assert isinstance(info.value.history, History)
 
 
+@pytest.mark.parametrize("scale", [1e6, 1e25])
+@pytest.mark.parametrize("hidden", [[], [ReLU()]], ids=["linear", "relu"])
+def test_a_validation_loss_that_overflows_is_reported_as_divergence(hidden, scale):
+    # float32 outputs of about 1e15 on the training set (loss 1e30: finite). Validation inputs
+    # 1e6 times larger give outputs of 1e21, whose square overflows; 1e25 times larger give
+    # outputs that overflow themselves, which the loss refuses (as "y_pred contains an infinity")
+    rng = np.random.default_rng(0)
+    X, y = rng.uniform(-1, 1, (20, 1)), rng.uniform(-1, 1, (20, 1))
+    model = Sequential(Dense(1, 1, rng=rng), *hidden, Dense(1, 1, rng=rng))
+    model[-1].W.data[...] = 1e15
+    with pytest.raises(TrainingDiverged, match="end of epoch 1: the validation loss became (inf|nan)") as info:
+        fit(model, X, y, loss="mse", optimizer=SGD(model.parameters(), lr=1e-45), epochs=3, batch_size=20,
+            validation_data=(X * scale, y), rng=rng, progress=False)
+    assert "y_pred" not in str(info.value) and info.value.history.val_loss == []
+
+
 def test_a_diverged_model_is_refused_by_the_next_fit_and_by_evaluate():
     X, y = make_regression_1d(seed=0)
     rng = np.random.default_rng(0)
@@ -201,7 +217,7 @@ def test_a_label_out_of_range_is_named_by_its_row_before_any_update():
                                         r"outputs, so labels must be in 0, \.\.\., 9", X, y)
 
 
-@pytest.mark.parametrize("bad", [-1, 11, 3.5])
+@pytest.mark.parametrize("bad", [-1, 11, 3.5, np.nan, np.inf])
 def test_other_bad_labels_are_named_by_their_row(bad):
     X, y = blobs(100)
     y = y.astype(np.float64)

@@ -446,8 +446,11 @@ def _run_epoch(run, epoch, validation_data, scheduler, early_stopping):
     _train_one_epoch(run, epoch, lr)
     if validation_data is not None:
         X_val, y_val, hard_labels = validation_data
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            result = _evaluate(model, X_val, y_val, run.name, run.loss, 1024, hard_labels)
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                result = _evaluate(model, X_val, y_val, run.name, run.loss, 1024, hard_labels)
+        except NonFiniteError:  # the validation data are finite (checked): the outputs overflowed
+            result = {"loss": math.nan}
         if not math.isfinite(result["loss"]):
             raise _diverged(run, epoch, None, result["loss"], lr, "the validation loss")
         history.val_loss.append(result["loss"])
