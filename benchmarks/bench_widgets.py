@@ -84,7 +84,7 @@ def bench_explorer(info, rng):
     names += [n for n, c in explorer.controls.items() if isinstance(c, ipywidgets.Dropdown) and n not in info.skip]
     rows = []
     for name in names:
-        explorer = info.factory()  # every control starts from the explorer's defaults
+        explorer = info.prepare(name)  # every control starts from the explorer's defaults
         values = info.sweeps.get(name) or control_values(explorer, name, rng)
         times = time_changes(explorer, name, values)
         k = kind(explorer, name)

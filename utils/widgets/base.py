@@ -121,19 +121,31 @@ class ExplorerInfo:
         Values to try for a control instead of the ones :func:`sweep_values` derives from it.
     skip : tuple of str
         Controls the generic test and the benchmark leave alone (e.g. ``"play"``).
+    context : dict, name -> dict
+        Other controls to set before a control is swept, where it acts only then (Adam's
+        ``beta1`` only when the optimizer is Adam): ``{"beta1": {"optimizer": "Adam"}}``.
     """
 
     name: str
     factory: Callable
     sweeps: dict = field(default_factory=dict)
     skip: tuple = ()
+    context: dict = field(default_factory=dict)
+
+    def prepare(self, control):
+        """A new explorer with the defaults, and the `context` of `control` set."""
+        explorer = self.factory()
+        with explorer.batch():
+            for name, value in self.context.get(control, {}).items():
+                explorer.controls[name].value = value
+        return explorer
 
 
 #: Every explorer factory of the course, by name, filled by :func:`register_explorer`.
 EXPLORERS = {}
 
 
-def register_explorer(factory=None, *, sweeps=None, skip=()):
+def register_explorer(factory=None, *, sweeps=None, skip=(), context=None):
     """Decorator: add an explorer factory to :data:`EXPLORERS`.
 
     Parameters
@@ -145,13 +157,15 @@ def register_explorer(factory=None, *, sweeps=None, skip=()):
         (a control whose range depends on data, say).
     skip : sequence of str
         Numeric controls the generic test and the benchmark must not sweep.
+    context : dict, optional
+        name -> {other control: value} to set before sweeping that control (see :class:`ExplorerInfo`).
 
     Returns
     -------
     the factory, unchanged
     """
     def decorate(fn):
-        EXPLORERS[fn.__name__] = ExplorerInfo(fn.__name__, fn, dict(sweeps or {}), tuple(skip))
+        EXPLORERS[fn.__name__] = ExplorerInfo(fn.__name__, fn, dict(sweeps or {}), tuple(skip), dict(context or {}))
         return fn
     return decorate(factory) if factory is not None else decorate
 

@@ -336,7 +336,8 @@ def _inside(points, surface):
         return (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
 
 
-@register_explorer(skip=())
+@register_explorer(context={"momentum": {"optimizer": "momentum"}, "alpha": {"optimizer": "RMSprop"},
+                           "beta1": {"optimizer": "Adam"}, "beta2": {"optimizer": "Adam"}})
 def gradient_descent_explorer(surface="ravine", *, optimizer="SGD", lr=0.03, momentum=0.9, alpha=0.99,
                               beta1=0.9, beta2=0.999, steps=100, start=None, challenges=None):
     r"""Watch an optimizer walk down a loss surface; move the learning rate and see the path change.
