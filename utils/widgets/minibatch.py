@@ -50,10 +50,16 @@ def batches(n_rows, batch_size, steps, rng):
     return out[:steps]
 
 
+def _unique_minimum(surface):
+    """Whether a quadratic surface has one minimum (its Hessian is not singular)."""
+    H = surface.hessian(surface.minima[0])
+    return bool(np.linalg.det(H) > 1e-10 * np.trace(H) ** 2)
+
+
 def default_challenges():
     """Lesson 07's targets for :func:`minibatch_explorer`."""
     def noise_small(explorer):
-        return explorer.batch_spread < 0.1
+        return bool(explorer.batch_spread < 0.1)  # False for NaN
 
     def one_row(explorer):
         return explorer.values["batch_size"] == 1 and explorer.final_gap < 0.08
@@ -82,8 +88,10 @@ class MinibatchExplorer(Explorer):
         The rows of the batch used at each step (the last one is shown at the end).
     batch_surfaces : list of Surface
     batch_minima : ndarray, shape (steps + 1, 2)
+        NaN for a batch with a line of minima (its rows share one x, e.g. a single row, without L2).
     batch_spread : float
-        Mean distance of the batch minima from the full-batch minimum: the noise of the batches.
+        Mean distance of the batch minima from the full-batch minimum: the noise of the batches
+        (NaN when no batch has a single minimum).
     path : ndarray, shape (steps + 1, 2)
         :math:`(w, b)` after each step; NaN after a divergence.
     losses : ndarray, shape (steps + 1,)
@@ -142,8 +150,12 @@ class MinibatchExplorer(Explorer):
         self.batch_rows = batches(N_ROWS, v["batch_size"], self.steps + 1, rng)
         self.batch_surfaces = [surfaces.linear_regression(self.X, self.y, rows=rows, l2=v["l2"])
                                for rows in self.batch_rows]
-        self.batch_minima = np.array([s.minima[0] for s in self.batch_surfaces])
-        self.batch_spread = float(np.mean(np.linalg.norm(self.batch_minima - self.full.minima[0], axis=1)))
+        # A batch whose rows share one x (a single row, say) has a line of minima, not one: NaN
+        self.batch_minima = np.array([s.minima[0] if _unique_minimum(s) else (np.nan, np.nan)
+                                      for s in self.batch_surfaces])
+        unique = np.all(np.isfinite(self.batch_minima), axis=1)
+        distances = np.linalg.norm(self.batch_minima[unique] - self.full.minima[0], axis=1)
+        self.batch_spread = float(np.mean(distances)) if unique.any() else np.nan
         p = Parameter(np.array(self.full.start, dtype=np.float64))
         opt = optimizers.SGD([p], lr=v["lr"])
         self.path = np.full((self.steps + 1, 2), np.nan)
@@ -241,7 +253,7 @@ class MinibatchExplorer(Explorer):
         self.line.set_data(shown[:, 0], shown[:, 1])
         point = self.path[t]
         self.current.set_data([point[0]], [point[1]])
-        self.batch_min.set_data([batch.minima[0, 0]], [batch.minima[0, 1]])
+        self.batch_min.set_data(self.batch_minima[t, :1], self.batch_minima[t, 1:])
         rows = self.batch_rows[t]
         self.batch_points.set_offsets(np.column_stack([self.X[rows, 0], self.y[rows, 0]]))
         x = np.array([self.X.min(), self.X.max()])
@@ -257,9 +269,13 @@ class MinibatchExplorer(Explorer):
             self.ax_loss.set_xlim(limits[0])
             self.ax_loss.set_ylim(limits[1])
             self.stale(self.ax_loss)
-        self.status_text.set_text(f"step {t}: a batch of {len(rows)} rows, whose minimum lies "
-                                  f"{np.linalg.norm(batch.minima[0] - full.minima[0]):.2f} from the full batch's "
-                                  f"(on average over the steps: {self.batch_spread:.2f})")
+        if np.all(np.isfinite(self.batch_minima[t])):
+            where = (f"whose minimum lies {np.linalg.norm(self.batch_minima[t] - full.minima[0]):.2f} "
+                     f"from the full batch's")
+        else:
+            where = "whose minima form a whole line (one x fits many lines)"
+        average = "" if np.isnan(self.batch_spread) else f" (on average over the steps: {self.batch_spread:.2f})"
+        self.status_text.set_text(f"step {t}: a batch of {len(rows)} rows, {where}{average}")
         self.end_text.set_text(self.status.replace(": ", ":\n", 1))
 
 
