@@ -56,11 +56,12 @@ figure in an ``ipywidgets.Output`` (``explorer.errors``), and ``explorer.last_er
 The next change that succeeds clears it.
 
 Re-running a cell. Explorers draw on their own ``Figure`` (no pyplot), so re-running a cell never
-piles up figures, and each explorer observes only its own controls. When a cell is re-run in a
-kernel, the explorers that the *previous run of the same cell* created are closed
-(:meth:`Explorer.close`: observers removed, widgets closed, figure cleared), so the kernel does
-not keep their widgets and images alive. Explorers made by other cells, or by the same run of
-the cell, are left alone.
+piles up figures, and each explorer observes only its own controls. When a cell is re-run in
+JupyterLab (or any front end that sends a cell id), the explorers that the *previous run of the
+same cell* created are closed (:meth:`Explorer.close`: observers removed, widgets closed, figure
+cleared), so the kernel does not keep their widgets and images alive; their old output, replaced
+by the new one, would be dead anyway. Explorers made by other cells, or by the same run of the
+cell, are left alone.
 
 Without a kernel. ``_repr_mimebundle_`` returns the widget view *and* an ``image/png`` of the
 picture as it is when the cell runs, so GitHub and nbviewer show the starting picture.
@@ -353,10 +354,12 @@ _LIVE = []  # (cell key, run key, weakref to explorer)
 
 
 def _current_cell():
-    """``(cell, run)`` keys of the cell being executed in a kernel, or ``None`` outside one.
+    """``(cell, run)`` keys of the cell being executed in a kernel, or ``None``.
 
-    ``cell`` is JupyterLab's cell id when the front end sends it, else the cell's code (the same
-    cell re-run sends the same code); ``run`` is the id of the execute request.
+    ``cell`` is the cell id that JupyterLab and Notebook 7 send with each execute request;
+    ``run`` is the request's id. Without a cell id (outside a kernel, or a front end such as
+    nbclient that sends none) it is ``None`` and nothing is closed: two cells with the same
+    code must never close each other's explorers.
     """
     try:
         from IPython import get_ipython
@@ -367,7 +370,7 @@ def _current_cell():
         return None
     if not parent or "header" not in parent:
         return None
-    cell = (parent.get("metadata") or {}).get("cellId") or (parent.get("content") or {}).get("code")
+    cell = (parent.get("metadata") or {}).get("cellId")
     return (cell, parent["header"].get("msg_id")) if cell else None
 
 
