@@ -1273,8 +1273,282 @@ def hidden_representations_only_the_last(model, X):
     return [_activation_outputs(model, X)[-2]]
 
 
+# Exercise 5.1 neuron_grads -------------------------------------------------------------------------
+def _sigmoid05(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def neuron_grads_without_sigmoid_derivative(x, w, b, y):
+    a = _sigmoid05(x @ w + b)
+    return 2 * (a - y) * x, 2 * (a - y)
+
+
+def neuron_grads_without_the_2(x, w, b, y):
+    a = _sigmoid05(x @ w + b)
+    dz = (a - y) * a * (1 - a)
+    return dz * x, dz
+
+
+def neuron_grads_sign_flipped(x, w, b, y):
+    a = _sigmoid05(x @ w + b)
+    dz = 2 * (y - a) * a * (1 - a)
+    return dz * x, dz
+
+
+def neuron_grads_derivative_at_a(x, w, b, y):
+    a = _sigmoid05(x @ w + b)
+    s = _sigmoid05(a)
+    dz = 2 * (a - y) * s * (1 - s)
+    return dz * x, dz
+
+
+def neuron_grads_w_instead_of_x(x, w, b, y):
+    a = _sigmoid05(x @ w + b)
+    dz = 2 * (a - y) * a * (1 - a)
+    return dz * w, dz
+
+
+def neuron_grads_cross_entropy_gradient(x, w, b, y):
+    a = _sigmoid05(x @ w + b)
+    return (a - y) * x, a - y
+
+
+def neuron_grads_naive_sigmoid(x, w, b, y):
+    a = 1 / (1 + np.exp(-(x @ w + b)))
+    dz = 2 * (a - y) * a * (1 - a)
+    return dz * x, dz
+
+
+def neuron_grads_db_as_python_float(x, w, b, y):
+    a = _sigmoid05(x @ w + b)
+    dz = 2 * (a - y) * a * (1 - a)
+    return dz * x, float(dz)
+
+
+# Exercise 5.2 dense_backward ----------------------------------------------------------------------
+def dense_backward_dW_transposed(dZ, A_prev, W):
+    dZ = 1.0 * dZ
+    return dZ @ W.T, dZ.T @ A_prev, dZ.sum(axis=0)
+
+
+def dense_backward_db_wrong_axis(dZ, A_prev, W):
+    dZ = 1.0 * dZ
+    return dZ @ W.T, A_prev.T @ dZ, dZ.sum(axis=1)
+
+
+def dense_backward_db_mean(dZ, A_prev, W):
+    dZ = 1.0 * dZ
+    return dZ @ W.T, A_prev.T @ dZ, dZ.mean(axis=0)
+
+
+def dense_backward_dA_prev_without_transpose(dZ, A_prev, W):
+    dZ = 1.0 * dZ
+    return dZ @ W, A_prev.T @ dZ, dZ.sum(axis=0)
+
+
+def dense_backward_integer_dtype(dZ, A_prev, W):
+    return dZ @ W.T, A_prev.T @ dZ, dZ.sum(axis=0)
+
+
+def dense_backward_returns_dW_first(dZ, A_prev, W):
+    dZ = 1.0 * dZ
+    return A_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T
+
+
+# Exercise 5.3 relu_backward -----------------------------------------------------------------------
+def relu_backward_derivative_only(dA, Z):
+    return 1.0 * (Z > 0) + 0 * dA
+
+
+def relu_backward_relu_of_dA(dA, Z):
+    return np.maximum(1.0 * dA, 0)
+
+
+def relu_backward_one_at_zero(dA, Z):
+    return 1.0 * dA * (Z >= 0)
+
+
+def relu_backward_times_relu_of_z(dA, Z):
+    return 1.0 * dA * np.maximum(Z, 0)
+
+
+def relu_backward_in_place(dA, Z):
+    dA[Z <= 0] = 0
+    return 1.0 * dA
+
+
+def relu_backward_integer_dtype(dA, Z):
+    return dA * (Z > 0)
+
+
+def relu_backward_float64_mask(dA, Z):
+    return dA * (Z > 0).astype(np.float64)
+
+
+# Exercise 5.4 rel_error ---------------------------------------------------------------------------
+def rel_error_mean(a, b):
+    return float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def rel_error_max_denominator(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(b)))))
+
+
+def rel_error_of_norms(a, b):
+    return float(np.linalg.norm(a - b) / max(1e-8, np.linalg.norm(a) + np.linalg.norm(b)))
+
+
+def rel_error_signed_difference(a, b):
+    return float(np.max((a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def rel_error_without_the_floor(a, b):
+    return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
+
+
+def rel_error_absolute_only(a, b):
+    return float(np.max(np.abs(a - b)))
+
+
+def rel_error_without_abs_in_the_sizes(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, a + b)))
+
+
+# Exercise 5.5 two_layer_backward ------------------------------------------------------------------
+def _softmax05(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _two_layer05(X, y, W1, b1, W2, b2, *, per_sample=False, mask="relu", dW2_from="A1", sign=1.0,
+                 bias_mean=False, softmax=_softmax05):
+    Z1 = X @ W1 + b1
+    A1 = np.maximum(Z1, 0)
+    P = softmax(A1 @ W2 + b2)
+    P[np.arange(len(y)), y] -= 1
+    dZ2 = sign * (P if per_sample else P / len(y))
+    dA1 = dZ2 @ W2.T
+    dZ1 = {"relu": dA1 * (Z1 > 0), "none": dA1, "A1": dA1 * A1}[mask]
+    reduce = (lambda d: d.mean(axis=0)) if bias_mean else (lambda d: d.sum(axis=0))
+    dW2 = (A1 if dW2_from == "A1" else Z1).T @ dZ2
+    return X.T @ dZ1, reduce(dZ1), dW2, reduce(dZ2)
+
+
+def two_layer_backward_not_divided_by_n(X, y, W1, b1, W2, b2):
+    return _two_layer05(X, y, W1, b1, W2, b2, per_sample=True)
+
+
+def two_layer_backward_without_relu_mask(X, y, W1, b1, W2, b2):
+    return _two_layer05(X, y, W1, b1, W2, b2, mask="none")
+
+
+def two_layer_backward_mask_is_relu_of_z1(X, y, W1, b1, W2, b2):
+    return _two_layer05(X, y, W1, b1, W2, b2, mask="A1")
+
+
+def two_layer_backward_dW2_from_z1(X, y, W1, b1, W2, b2):
+    return _two_layer05(X, y, W1, b1, W2, b2, dW2_from="Z1")
+
+
+def two_layer_backward_sign_flipped(X, y, W1, b1, W2, b2):
+    return _two_layer05(X, y, W1, b1, W2, b2, sign=-1.0)
+
+
+def two_layer_backward_bias_means(X, y, W1, b1, W2, b2):
+    return _two_layer05(X, y, W1, b1, W2, b2, bias_mean=True)
+
+
+def two_layer_backward_naive_softmax(X, y, W1, b1, W2, b2):
+    def naive(Z):
+        return np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    return _two_layer05(X, y, W1, b1, W2, b2, softmax=naive)
+
+
+def two_layer_backward_second_layer_first(X, y, W1, b1, W2, b2):
+    dW1, db1, dW2, db2 = _two_layer05(X, y, W1, b1, W2, b2)
+    return dW2, db2, dW1, db1
+
+
+# Exercise 5.6 sgd_step ---------------------------------------------------------------------------
+def sgd_step_uphill(params, grads, eta):
+    return [p + eta * g for p, g in zip(params, grads)]
+
+
+def sgd_step_without_eta(params, grads, eta):
+    return [p - g for p, g in zip(params, grads)]
+
+
+def sgd_step_in_place(params, grads, eta):
+    for p, g in zip(params, grads):
+        p -= eta * g
+    return params
+
+
+def sgd_step_returns_a_generator(params, grads, eta):
+    return (p - eta * g for p, g in zip(params, grads))
+
+
+def sgd_step_upcasts_to_float64(params, grads, eta):
+    return [p.astype(np.float64) - eta * g for p, g in zip(params, grads)]
+
+
+def sgd_step_into_the_parameters_dtype(params, grads, eta):
+    new = [np.empty_like(p) for p in params]
+    for n, p, g in zip(new, params, grads):
+        n[...] = p - eta * g
+    return new
+
+
+def sgd_step_grads_reversed(params, grads, eta):
+    return [p - eta * g for p, g in zip(params, reversed(grads))]
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
+    "ex5_1_neuron_grads": [(neuron_grads_without_sigmoid_derivative, "sigma'(z) = sigma(z)(1 - sigma(z)) is missing"),
+                           (neuron_grads_without_the_2, "the factor 2"),
+                           (neuron_grads_sign_flipped, "the sign is flipped"),
+                           (neuron_grads_derivative_at_a, "you used sigma'(a) instead of sigma'(z)"),
+                           (neuron_grads_w_instead_of_x, "dz/dw is x, not w"),
+                           (neuron_grads_cross_entropy_gradient, "cross-entropy's gradient a - y"),
+                           (neuron_grads_naive_sigmoid, "overflows for z = -1000"),
+                           (neuron_grads_db_as_python_float, "expected dtype float32, got dtype float64")],
+    "ex5_2_dense_backward": [(dense_backward_dW_transposed, "dW is transposed"),
+                             (dense_backward_db_wrong_axis, "db sums over the wrong axis"),
+                             (dense_backward_db_mean, "db is the mean over the batch"),
+                             (dense_backward_dA_prev_without_transpose, "raised ValueError"),
+                             (dense_backward_integer_dtype, "expected dtype float64, got dtype int64"),
+                             (dense_backward_returns_dW_first, "return (dA_prev, dW, db)")],
+    "ex5_3_relu_backward": [(relu_backward_derivative_only, "multiply it by the upstream gradient dA"),
+                            (relu_backward_relu_of_dA, "you applied ReLU to dA"),
+                            (relu_backward_one_at_zero, "use Z > 0, not Z >= 0"),
+                            (relu_backward_times_relu_of_z, "you multiplied by Z itself"),
+                            (relu_backward_in_place, "changed its input `dA` in place"),
+                            (relu_backward_integer_dtype, "expected dtype float64, got dtype int64"),
+                            (relu_backward_float64_mask, "expected dtype float32, got dtype float64")],
+    "ex5_4_rel_error": [(rel_error_mean, "you took the mean over the entries"),
+                        (rel_error_max_denominator, "you divided by max(|a|, |b|)"),
+                        (rel_error_of_norms, "you compared norms of the whole arrays"),
+                        (rel_error_signed_difference, "needs its absolute value |a - b|"),
+                        (rel_error_without_the_floor, "divide by max(1e-8, |a| + |b|)"),
+                        (rel_error_absolute_only, "you returned the absolute error"),
+                        (rel_error_without_abs_in_the_sizes, "the sizes need absolute values")],
+    "ex5_5_two_layer_backward": [(two_layer_backward_not_divided_by_n, "N times too large"),
+                                 (two_layer_backward_without_relu_mask, "the ReLU mask is missing"),
+                                 (two_layer_backward_mask_is_relu_of_z1, "ReLU's derivative is the mask"),
+                                 (two_layer_backward_dW2_from_z1, "uses the pre-activation Z1"),
+                                 (two_layer_backward_sign_flipped, "the sign is flipped"),
+                                 (two_layer_backward_bias_means, "the biases' gradients are means"),
+                                 (two_layer_backward_naive_softmax, "logits Z2 of this case are near 1000"),
+                                 (two_layer_backward_second_layer_first, "the layers are in the wrong order")],
+    "ex5_6_sgd_step": [(sgd_step_uphill, "the step goes uphill"),
+                       (sgd_step_without_eta, "the learning rate eta is missing"),
+                       (sgd_step_in_place, "changed a parameter or a gradient in place"),
+                       (sgd_step_returns_a_generator, "expected a list of 1 arrays"),
+                       (sgd_step_upcasts_to_float64, "expected dtype float32, got dtype float64"),
+                       (sgd_step_into_the_parameters_dtype, "expected dtype float64, got dtype int64"),
+                       (sgd_step_grads_reversed, "paired with the wrong parameters")],
     "ex4_1_mse": [(mse_not_squared, "not squared"),
                   (mse_sum_not_mean, "summed the squared errors"),
                   (mse_root, "RMSE"),
