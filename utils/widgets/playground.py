@@ -334,15 +334,16 @@ class PlaygroundExplorer(Explorer):
             return (f"diverged at epoch {run.diverged_at}: {run.divergence}. "
                     f"Lower the learning rate, then press Reset.")
         h = run.history
-        return (f"epoch {run.epoch}:  train loss {h.train_loss[-1]:.3f}, accuracy {h.train_accuracy[-1]:.2f}   |   "
-                f"test loss {h.test_loss[-1]:.3f}, accuracy {h.test_accuracy[-1]:.2f}")
+        return (f"epoch {run.epoch}:  train loss {abs(h.train_loss[-1]):.3f}, accuracy {h.train_accuracy[-1]:.2f}"
+                f"   |   test loss {abs(h.test_loss[-1]):.3f}, accuracy {h.test_accuracy[-1]:.2f}")
 
     def _setup(self):
         v, run = self.values, self.run
         arch = "-".join(str(u) for u in (2, *self.hidden, self.classes))
         schedule = "" if v["schedule"] == "none" else f" ({v['schedule']} schedule, T = {v['schedule_epochs']})"
         return (f"network {arch}, {v['activation']}, dropout {v['dropout']:g}  ·  {v['optimizer']}, "
-                f"lr {run.lr:.3g}{schedule}, batch {v['batch_size']}, L2 {v['l2']:g}")
+                f"lr {run.lr:.3g}{schedule}, batch {v['batch_size']}, L2 {v['l2']:g}  ·  "
+                f"{v['epochs_per_tick']} epoch{'s' if v['epochs_per_tick'] > 1 else ''} per tick")
 
     def draw_static(self):
         fig = self.figure
@@ -361,8 +362,8 @@ class PlaygroundExplorer(Explorer):
             test = self.ax.scatter([], [], s=30, marker=marker, facecolors="none", edgecolors=color, linewidths=1.7,
                                    zorder=4)
             self.points.append((self.animated(train), self.animated(test)))
-        self.diverged_text = self.animated(self.ax.text(0.5, 0.5, "", transform=self.ax.transAxes, ha="center",
-                                                        va="center", fontsize=13, fontweight="bold", zorder=6,
+        self.diverged_text = self.animated(self.ax.text(0.5, 0.93, "", transform=self.ax.transAxes, ha="center",
+                                                        va="top", fontsize=13, fontweight="bold", zorder=6,
                                                         bbox=dict(boxstyle="round", facecolor="white", alpha=0.9)))
         ax = self.ax_loss
         ax.set_yscale("log")
@@ -383,8 +384,10 @@ class PlaygroundExplorer(Explorer):
             self.animated(artist)
         self.status_text = self.animated(fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=11.5,
                                                   visible=False))
-        self.setup_text = self.animated(fig.text(0.5, 0.915, "", ha="center", va="center", fontsize=9.5,
-                                                 color="0.25", visible=False))
+        # The settings change seldom: their line is part of the background, redrawn alone when it changes.
+        self.setup_ax = fig.add_axes((0.0, 0.895, 1.0, 0.04))
+        self.setup_ax.set_axis_off()
+        self.setup_text = self.setup_ax.text(0.5, 0.5, "", ha="center", va="center", fontsize=9.5, color="0.25")
         self._legend = None
 
     def draw_surface(self):
@@ -428,21 +431,22 @@ class PlaygroundExplorer(Explorer):
             self.stale(self.ax_loss)
         setup = self._setup()
         self.status_text.set_text(self.status)
-        self.setup_text.set_text(setup)
+        if setup != self.setup_text.get_text():
+            self.setup_text.set_text(setup)
+            if self.image is not None:  # (the first full draw includes it)
+                self.image.redraw_axes([self.setup_ax], margins=(0, 0, 0, 0))
         width = int(self.figure.bbox.width)
         self.status_line.value = (f"<div style='text-align:center; width:{width}px'>"
                                   f"<b>{html.escape(self.status)}</b><br>"
                                   f"<span style='color:#444'>{html.escape(setup)}</span></div>")
 
     def png(self):
-        """PNG bytes of the picture, with the status lines drawn into it (the live view shows them above it)."""
-        for text in (self.status_text, self.setup_text):
-            text.set_visible(True)
+        """PNG bytes of the picture, with the status line drawn into it (the live view shows it above)."""
+        self.status_text.set_visible(True)
         try:
             return super().png()
         finally:
-            for text in (self.status_text, self.setup_text):
-                text.set_visible(False)
+            self.status_text.set_visible(False)
 
     def layout_controls(self):
         def row(title, names, buttons=()):
@@ -488,7 +492,9 @@ def _check_choice(name, value, choices):
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
-@register_explorer(sweeps={"play": list(range(1, 9))})
+@register_explorer(sweeps={"play": list(range(1, 9))},
+                   context={"units3": {"layers": MAX_LAYERS}, "units4": {"layers": MAX_LAYERS},
+                            "schedule_epochs": {"schedule": "step"}})
 def playground(X=None, y=None, *, dataset=None, noise=0.1, n=200, test_size=0.5, hidden=(8, 8), activation="tanh",
                dropout=0.0, optimizer="Adam", lr=0.03, batch_size=16, l2=0.0, schedule="none", schedule_epochs=100,
                seed=0, epochs_per_tick=2, epochs=0, challenges=None):

@@ -70,7 +70,7 @@ MOMENTUM = 0.9
 #: Training has diverged when a weight's magnitude passes this (``utils.surfaces.DIVERGENCE_BOUND``).
 DIVERGENCE_BOUND = 1e6
 #: ... or when the training loss passes this many times its value before training.
-DIVERGENCE_FACTOR = 10.0
+DIVERGENCE_FACTOR = 5.0
 #: The most classes a data set may have (one colour each of the Okabe-Ito palette).
 MAX_CLASSES = 6
 
