@@ -1504,8 +1504,710 @@ def sgd_step_grads_reversed(params, grads, eta):
     return [p - eta * g for p, g in zip(params, reversed(grads))]
 
 
+# Exercise 8.1 train_epoch --------------------------------------------------------------------------
+def _epoch08(model, X, y, loss, optimizer, batch_size, rng, *, order="rng", last=True, zero_grad=True,
+             step_first=False, train_mode=True, reduce="weighted"):
+    if train_mode:
+        model.train()
+    n = len(X)
+    idx_all = {"rng": lambda: rng.permutation(n), "none": lambda: np.arange(n),
+               "own": lambda: np.random.default_rng(0).permutation(n)}[order]()
+    stop = n - n % batch_size if not last else n
+    losses, sizes = [], []
+    for start in range(0, stop, batch_size):
+        idx = idx_all[start:start + batch_size]
+        scores = model.forward(X[idx])
+        losses.append(loss(scores, y[idx]))
+        sizes.append(len(idx))
+        if zero_grad:
+            optimizer.zero_grad()
+        if step_first:
+            optimizer.step()
+        model.backward(loss.grad(scores, y[idx]))
+        if not step_first:
+            optimizer.step()
+    if reduce == "mean":
+        return float(np.mean(losses))
+    if reduce == "last":
+        return losses[-1]
+    return float(np.dot(losses, sizes) / n)
+
+
+def train_epoch_never_shuffles(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, order="none")
+
+
+def train_epoch_shuffles_with_its_own_generator(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, order="own")
+
+
+def train_epoch_drops_the_last_batch(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, last=False)
+
+
+def train_epoch_forgets_zero_grad(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, zero_grad=False)
+
+
+def train_epoch_steps_before_backward(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, step_first=True)
+
+
+def train_epoch_stays_in_eval_mode(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, train_mode=False)
+
+
+def train_epoch_unweighted_mean_of_batches(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, reduce="mean")
+
+
+def train_epoch_returns_the_last_batch_loss(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08(model, X, y, loss, optimizer, batch_size, rng, reduce="last")
+
+
+def train_epoch_shuffles_x_and_y_apart(model, X, y, loss, optimizer, batch_size, rng):
+    model.train()
+    order, total = rng.permutation(len(X)), 0.0
+    y = y[np.random.default_rng(1).permutation(len(y))]
+    for start in range(0, len(X), batch_size):
+        idx = order[start:start + batch_size]
+        scores = model.forward(X[idx])
+        total += loss(scores, y[idx]) * len(idx)
+        optimizer.zero_grad()
+        model.backward(loss.grad(scores, y[idx]))
+        optimizer.step()
+    return total / len(X)
+
+
+# Exercise 8.2 accuracy -----------------------------------------------------------------------------
+def accuracy_argmax_over_samples(logits, y):
+    return np.mean(np.argmax(logits, axis=0) == y)
+
+
+def accuracy_counts_correct(logits, y):
+    return np.sum(np.argmax(logits, axis=1) == y)
+
+
+def accuracy_error_rate(logits, y):
+    return np.mean(np.argmax(logits, axis=1) != y)
+
+
+def accuracy_compares_max_values(logits, y):
+    return np.mean(np.max(logits, axis=1) == y)
+
+
+def accuracy_naive_softmax_first(logits, y):
+    e = np.exp(logits)
+    return np.mean(np.argmax(e / e.sum(axis=1, keepdims=True), axis=1) == y)
+
+
+def accuracy_integer_division(logits, y):
+    return np.sum(np.argmax(logits, axis=1) == y) // len(y)
+
+
+# Exercise 8.3 evaluate -----------------------------------------------------------------------------
+def evaluate_in_training_mode(model, X, y, loss):
+    scores = model.forward(X)
+    return loss(scores, y), np.mean(scores.argmax(axis=1) == y)
+
+
+def evaluate_also_backpropagates(model, X, y, loss):
+    model.eval()
+    scores = model.forward(X)
+    model.backward(loss.grad(scores, y))
+    return loss(scores, y), np.mean(scores.argmax(axis=1) == y)
+
+
+def evaluate_clears_the_gradients(model, X, y, loss):
+    model.eval()
+    model.zero_grad()
+    scores = model.forward(X)
+    return loss(scores, y), np.mean(scores.argmax(axis=1) == y)
+
+
+def evaluate_returns_accuracy_first(model, X, y, loss):
+    model.eval()
+    scores = model.forward(X)
+    return np.mean(scores.argmax(axis=1) == y), loss(scores, y)
+
+
+def evaluate_counts_correct(model, X, y, loss):
+    model.eval()
+    scores = model.forward(X)
+    return loss(scores, y), np.sum(scores.argmax(axis=1) == y)
+
+
+# Exercise 8.4 train --------------------------------------------------------------------------------
+def _evaluate08(model, X, y, loss):
+    model.eval()
+    scores = model.forward(X)
+    return loss(scores, y), np.mean(scores.argmax(axis=1) == y)
+
+
+def _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng, *, when="after", data="val",
+             fresh_rng=False):
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
+    for _ in range(epochs):
+        if when == "before":
+            val = _evaluate08(model, X_val, y_val, loss)
+        epoch_rng = np.random.default_rng(0) if fresh_rng else rng
+        history["train_loss"].append(_epoch08(model, X, y, loss, optimizer, batch_size, epoch_rng))
+        if when == "after":
+            val = _evaluate08(model, *((X_val, y_val) if data == "val" else (X, y)), loss)
+        history["val_loss"].append(val[0])
+        history["val_accuracy"].append(val[1])
+    return history
+
+
+def train_validates_before_the_epoch(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    return _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng, when="before")
+
+
+def train_validates_on_the_training_data(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    return _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng, data="train")
+
+
+def train_new_generator_every_epoch(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    return _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng, fresh_rng=True)
+
+
+def train_keeps_only_the_last_epoch(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    history = _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng)
+    return {key: values[-1:] for key, values in history.items()}
+
+
+def train_returns_lists_not_a_dict(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    history = _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng)
+    return history["train_loss"], history["val_loss"], history["val_accuracy"]
+
+
+# Exercise 8.5 confusion_matrix ---------------------------------------------------------------------
+def confusion_matrix_transposed(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes, num_classes), dtype=np.int64)
+    for t, p in zip(y_true, y_pred):
+        M[p, t] += 1
+    return M
+
+
+def confusion_matrix_fancy_index_counts_once(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes, num_classes), dtype=np.int64)
+    M[y_true, y_pred] += 1
+    return M
+
+
+def confusion_matrix_classes_from_the_labels(y_true, y_pred, num_classes):
+    C = int(max(y_true.max(), y_pred.max())) + 1
+    M = np.zeros((C, C), dtype=np.int64)
+    for t, p in zip(y_true, y_pred):
+        M[t, p] += 1
+    return M
+
+
+def confusion_matrix_normalised_rows(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes, num_classes))
+    for t, p in zip(y_true, y_pred):
+        M[t, p] += 1
+    return M / np.maximum(M.sum(axis=1, keepdims=True), 1)
+
+
+def confusion_matrix_float_counts(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes, num_classes))
+    for t, p in zip(y_true, y_pred):
+        M[t, p] += 1
+    return M
+
+
+# Exercise 8.6 predict_digits -----------------------------------------------------------------------
+def predict_digits_argmax_over_images(model, images):
+    model.eval()
+    return np.argmax(model.forward(images.reshape(len(images), -1)), axis=0)
+
+
+def predict_digits_flattened_column_by_column(model, images):
+    model.eval()
+    return np.argmax(model.forward(images.transpose(0, 2, 1).reshape(len(images), -1)), axis=1)
+
+
+def predict_digits_in_training_mode(model, images):
+    return np.argmax(model.forward(images.reshape(len(images), -1)), axis=1)
+
+
+def predict_digits_returns_the_logits(model, images):
+    model.eval()
+    return model.forward(images.reshape(len(images), -1))
+
+
+def predict_digits_as_floats(model, images):
+    model.eval()
+    return np.argmax(model.forward(images.reshape(len(images), -1)), axis=1).astype(float)
+
+
+# Lesson 10: regularization -----------------------------------------------------------------------------
+
+
+def _as_float(x):
+    x = np.asarray(x)
+    return x.astype(np.float64) if x.dtype.kind != "f" else x
+
+
+def dropout_forward_without_scaling(x, p, rng, training=True):
+    x = _as_float(x)
+    if not training:
+        return x.copy(), np.ones_like(x)
+    mask = (rng.random(x.shape) >= p).astype(x.dtype)
+    return x * mask, mask
+
+
+def dropout_forward_keeps_below_p(x, p, rng, training=True):
+    x = _as_float(x)
+    if not training:
+        return x.copy(), np.ones_like(x)
+    mask = (rng.random(x.shape) < p).astype(x.dtype) / x.dtype.type(1 - p)
+    return x * mask, mask
+
+
+def dropout_forward_also_in_eval_mode(x, p, rng, training=True):
+    x = _as_float(x)
+    mask = (rng.random(x.shape) >= p).astype(x.dtype) / x.dtype.type(1 - p)
+    return x * mask, mask
+
+
+def dropout_forward_returns_x_itself_in_eval_mode(x, p, rng, training=True):
+    x = _as_float(x)
+    if not training:
+        return x, np.ones_like(x)
+    mask = (rng.random(x.shape) >= p).astype(x.dtype) / x.dtype.type(1 - p)
+    return x * mask, mask
+
+
+def dropout_forward_with_binomial_mask(x, p, rng, training=True):
+    x = _as_float(x)
+    if not training:
+        return x.copy(), np.ones_like(x)
+    mask = rng.binomial(1, 1 - p, size=x.shape).astype(x.dtype) / x.dtype.type(1 - p)
+    return x * mask, mask
+
+
+def dropout_forward_float64_mask(x, p, rng, training=True):
+    x = _as_float(x)
+    if not training:
+        return x.copy(), np.ones_like(x)
+    mask = (rng.random(x.shape) >= p) / (1 - p)      # a float64 mask upcasts float32 activations
+    return x * mask, mask
+
+
+def dropout_backward_passes_everything(dout, mask):
+    return np.array(dout, dtype=float)
+
+
+def dropout_backward_unscaled(dout, mask):
+    return dout * (mask > 0)
+
+
+def dropout_backward_divides_by_the_mask(dout, mask):
+    return dout / mask
+
+
+def dropout_backward_in_place(dout, mask):
+    dout *= mask
+    return dout
+
+
+def l2_penalty_without_half(layers, lam):
+    return lam * sum(np.sum(W * W) for W, b in layers)
+
+
+def l2_penalty_with_biases(layers, lam):
+    return lam / 2 * sum(np.sum(W * W) + np.sum(b * b) for W, b in layers)
+
+
+def l2_penalty_of_norms(layers, lam):
+    return lam / 2 * sum(np.linalg.norm(W) for W, b in layers)
+
+
+def l2_penalty_last_layer_only(layers, lam):
+    for W, b in layers:
+        total = np.sum(W * W)
+    return lam / 2 * total
+
+
+def l2_penalty_grad_twice_lambda(layers, lam):
+    return [(2 * lam * W, np.zeros(b.shape)) for W, b in layers]
+
+
+def l2_penalty_grad_decays_biases(layers, lam):
+    return [(lam * W, lam * b) for W, b in layers]
+
+
+def l2_penalty_grad_returns_the_decayed_weights(layers, lam):
+    return [(W - lam * W, np.zeros(b.shape)) for W, b in layers]
+
+
+def l2_penalty_grad_integer_zeros(layers, lam):
+    return [(lam * W, np.zeros_like(b)) for W, b in layers]
+
+
+def l2_penalty_grad_in_place(layers, lam):
+    grads = []
+    for W, b in layers:
+        W *= lam
+        grads.append((W, np.zeros(b.shape, dtype=W.dtype)))
+    return grads
+
+
+def _stop_rule(val_losses, patience, *, strict=True, late=False, base=1):
+    best_loss, best_epoch, wait = float("inf"), 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best_loss or (not strict and loss == best_loss):
+            best_loss, best_epoch, wait = loss, epoch, 0
+        else:
+            wait += 1
+            if (wait > patience) if late else (wait == patience):
+                return best_epoch - 1 + base, epoch - 1 + base
+    return best_epoch - 1 + base, len(val_losses) - 1 + base
+
+
+def early_stopping_epoch_counts_from_zero(val_losses, patience):
+    return _stop_rule(val_losses, patience, base=0)
+
+
+def early_stopping_epoch_ties_improve(val_losses, patience):
+    return _stop_rule(val_losses, patience, strict=False)
+
+
+def early_stopping_epoch_one_epoch_late(val_losses, patience):
+    return _stop_rule(val_losses, patience, late=True)
+
+
+def early_stopping_epoch_best_of_all_losses(val_losses, patience):
+    _, stop = _stop_rule(val_losses, patience)
+    return int(np.argmin(val_losses)) + 1, stop
+
+
+def early_stopping_epoch_never_resets(val_losses, patience):
+    best_loss, best_epoch, wait = float("inf"), 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best_loss:
+            best_loss, best_epoch = loss, epoch
+        else:
+            wait += 1
+            if wait == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def _train_es(model, train_epoch, validation_loss, epochs, patience, *, copies=True, restore=True):
+    best_loss, best_epoch, wait, best, stop = float("inf"), 0, 0, None, epochs
+    for epoch in range(1, epochs + 1):
+        train_epoch(model)
+        loss = validation_loss(model)
+        if loss < best_loss:
+            best_loss, best_epoch, wait = loss, epoch, 0
+            best = [p.data.copy() if copies else p.data for p in model.parameters()]
+        else:
+            wait += 1
+            if wait == patience:
+                stop = epoch
+                break
+    if restore:
+        for p, saved in zip(model.parameters(), best):
+            p.data[...] = saved
+    return best_epoch, stop
+
+
+def train_early_stopping_keeps_references(model, train_epoch, validation_loss, epochs, patience):
+    return _train_es(model, train_epoch, validation_loss, epochs, patience, copies=False)
+
+
+def train_early_stopping_never_restores(model, train_epoch, validation_loss, epochs, patience):
+    return _train_es(model, train_epoch, validation_loss, epochs, patience, restore=False)
+
+
+def train_early_stopping_without_stopping(model, train_epoch, validation_loss, epochs, patience):
+    return _train_es(model, train_epoch, validation_loss, epochs, 10 ** 6)
+
+
+def train_early_stopping_validates_twice(model, train_epoch, validation_loss, epochs, patience):
+    best_loss, best_epoch, wait, best, stop = float("inf"), 0, 0, None, epochs
+    for epoch in range(1, epochs + 1):
+        train_epoch(model)
+        if validation_loss(model) < best_loss:
+            best_loss, best_epoch, wait = validation_loss(model), epoch, 0
+            best = [p.data.copy() for p in model.parameters()]
+        else:
+            wait += 1
+            if wait == patience:
+                stop = epoch
+                break
+    for p, saved in zip(model.parameters(), best):
+        p.data[...] = saved
+    return best_epoch, stop
+
+
+def choose_dropout_rate_lowest_training_loss():
+    return 0.0
+
+
+def choose_dropout_rate_lowest_point_of_a_curve():
+    return 0.5
+
+
+def choose_dropout_rate_as_a_percentage():
+    return 70
+
+
+def choose_dropout_rate_the_largest():
+    return 0.9
+
+
+# Exercise 9.1 train_val_split ----------------------------------------------------------------
+def train_val_split_not_stratified(X, y, val_fraction, rng):
+    order = rng.permutation(len(y))
+    n_val = int(round(val_fraction * len(y)))
+    return X[order[n_val:]], X[order[:n_val]], y[order[n_val:]], y[order[:n_val]]
+
+
+def train_val_split_shuffles_the_callers_arrays(X, y, val_fraction, rng):
+    order = rng.permutation(len(y))
+    X[:], y[:] = X[order], y[order]  # shuffles the caller's arrays in place
+    train_idx, val_idx = [], []
+    for k in np.unique(y):
+        idx = np.flatnonzero(y == k)
+        n_val = int(round(val_fraction * len(idx)))
+        val_idx.append(idx[:n_val])
+        train_idx.append(idx[n_val:])
+    train_idx, val_idx = np.concatenate(train_idx), np.concatenate(val_idx)
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
+
+
+def _stratified_indices(y, val_fraction, permute):
+    train_idx, val_idx = [], []
+    for k in np.unique(y):
+        idx = permute(np.flatnonzero(y == k))
+        n_val = int(round(val_fraction * len(idx)))
+        val_idx.append(idx[:n_val])
+        train_idx.append(idx[n_val:])
+    return np.concatenate(train_idx), np.concatenate(val_idx)
+
+
+def train_val_split_global_random_state(X, y, val_fraction, rng):
+    train_idx, val_idx = _stratified_indices(y, val_fraction, np.random.permutation)
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
+
+
+def train_val_split_never_shuffles(X, y, val_fraction, rng):
+    train_idx, val_idx = _stratified_indices(y, val_fraction, lambda idx: idx)
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
+
+
+def train_val_split_fraction_goes_to_training(X, y, val_fraction, rng):
+    train_idx, val_idx = _stratified_indices(y, 1 - val_fraction, rng.permutation)
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
+
+
+def train_val_split_returns_x_y_pairs(X, y, val_fraction, rng):
+    train_idx, val_idx = _stratified_indices(y, val_fraction, rng.permutation)
+    return X[train_idx], y[train_idx], X[val_idx], y[val_idx]
+
+
+def train_val_split_shuffles_x_and_y_separately(X, y, val_fraction, rng):
+    train_idx, val_idx = _stratified_indices(y, val_fraction, rng.permutation)
+    return X[train_idx], X[val_idx], y[rng.permutation(train_idx)], y[rng.permutation(val_idx)]
+
+
+# Exercise 9.2 best_epoch ---------------------------------------------------------------------
+def best_epoch_returns_the_index(history):
+    return int(np.argmin(history.val_loss))
+
+
+def best_epoch_of_the_training_loss(history):
+    return int(np.argmin(history.train_loss)) + 1
+
+
+def best_epoch_last_of_ties(history):
+    val = np.asarray(history.val_loss)
+    return int(np.flatnonzero(val == val.min())[-1]) + 1
+
+
+def best_epoch_as_a_float(history):
+    return np.argmin(history.val_loss) + 1.0
+
+
+def best_epoch_sorts_the_history(history):
+    best = min(history.val_loss)
+    epoch = history.val_loss.index(best) + 1
+    history.val_loss.sort()
+    return epoch
+
+
+def best_epoch_by_accuracy(history):
+    if history.val_accuracy:
+        return int(np.argmax(history.val_accuracy)) + 1
+    return int(np.argmin(history.val_loss)) + 1
+
+
+# Exercise 9.3 generalization_gap -------------------------------------------------------------
+def generalization_gap_sign_flipped(train_loss, val_loss):
+    return np.asarray(train_loss) - np.asarray(val_loss) + 0.0
+
+
+def generalization_gap_subtracts_lists(train_loss, val_loss):
+    return val_loss - train_loss
+
+
+def generalization_gap_keeps_integers(train_loss, val_loss):
+    return np.asarray(val_loss) - np.asarray(train_loss)
+
+
+def generalization_gap_always_float64(train_loss, val_loss):
+    return np.asarray(val_loss, dtype=float) - np.asarray(train_loss, dtype=float)
+
+
+def generalization_gap_absolute(train_loss, val_loss):
+    return np.abs(np.asarray(val_loss) - np.asarray(train_loss)) + 0.0
+
+
+def generalization_gap_last_epoch_only(train_loss, val_loss):
+    return float(val_loss[-1] - train_loss[-1])
+
+
+def generalization_gap_in_place(train_loss, val_loss):
+    gap = np.asarray(val_loss)
+    gap -= np.asarray(train_loss)  # writes into the caller's array when it is one
+    return gap + 0.0
+
+
+# Exercise 9.4 which_overfits -----------------------------------------------------------------
+def which_overfits_lower_training_loss(history_a, history_b):
+    return "a" if history_a.train_loss[-1] < history_b.train_loss[-1] else "b"
+
+
+def which_overfits_higher_final_val_loss(history_a, history_b):
+    return "a" if history_a.val_loss[-1] > history_b.val_loss[-1] else "b"
+
+
+def which_overfits_larger_final_gap(history_a, history_b):
+    gap_a = history_a.val_loss[-1] - history_a.train_loss[-1]
+    gap_b = history_b.val_loss[-1] - history_b.train_loss[-1]
+    return "a" if gap_a > gap_b else "b"
+
+
+def which_overfits_turned_up_first(history_a, history_b):
+    return "a" if np.argmin(history_a.val_loss) < np.argmin(history_b.val_loss) else "b"
+
+
+def which_overfits_inverted(history_a, history_b):
+    rise_a = history_a.val_loss[-1] - min(history_a.val_loss)
+    rise_b = history_b.val_loss[-1] - min(history_b.val_loss)
+    return "b" if rise_a > rise_b else "a"
+
+
+def which_overfits_upper_case(history_a, history_b):
+    rise_a = history_a.val_loss[-1] - min(history_a.val_loss)
+    rise_b = history_b.val_loss[-1] - min(history_b.val_loss)
+    return "A" if rise_a > rise_b else "B"
+
+
+# Exercise 9.5 learning_curve -----------------------------------------------------------------
+def _losses_of(model, X, y):
+    from utils.training import evaluate
+    return evaluate(model, X, y, "cross_entropy")["loss"]
+
+
+def learning_curve_training_loss_on_all_rows(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    models = [make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
+    return (np.array([_losses_of(model, X_train, y_train) for model in models]),
+            np.array([_losses_of(model, X_val, y_val) for model in models]))
+
+
+def learning_curve_curves_swapped(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    models = [make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
+    return (np.array([_losses_of(model, X_val, y_val) for model in models]),
+            np.array([_losses_of(model, X_train[:m], y_train[:m]) for model, m in zip(models, sizes)]))
+
+
+def learning_curve_last_rows(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    models = [make_and_fit(X_train[-m:], y_train[-m:]) for m in sizes]
+    return (np.array([_losses_of(model, X_train[-m:], y_train[-m:]) for model, m in zip(models, sizes)]),
+            np.array([_losses_of(model, X_val, y_val) for model in models]))
+
+
+def learning_curve_one_model_for_every_size(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    model = make_and_fit(X_train, y_train)
+    return (np.array([_losses_of(model, X_train[:m], y_train[:m]) for m in sizes]),
+            np.array([_losses_of(model, X_val, y_val) for _ in sizes]))
+
+
+def learning_curve_returns_lists(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    models = [make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
+    return ([_losses_of(model, X_train[:m], y_train[:m]) for model, m in zip(models, sizes)],
+            [_losses_of(model, X_val, y_val) for model in models])
+
+
+def learning_curve_validation_accuracy(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    from utils.training import evaluate
+    models = [make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
+    return (np.array([_losses_of(model, X_train[:m], y_train[:m]) for model, m in zip(models, sizes)]),
+            np.array([evaluate(model, X_val, y_val, "cross_entropy")["accuracy"] for model in models]))
+
+
+# Exercise 9.6 select_by_validation -----------------------------------------------------------
+def select_by_validation_lowest_training_loss(histories):
+    return min(histories, key=lambda name: histories[name].train_loss[-1])
+
+
+def select_by_validation_last_epoch(histories):
+    return min(histories, key=lambda name: histories[name].val_loss[-1])
+
+
+def select_by_validation_returns_the_history(histories):
+    return min(histories.values(), key=lambda h: min(h.val_loss))
+
+
+def select_by_validation_highest(histories):
+    return max(histories, key=lambda name: min(histories[name].val_loss))
+
+
+def select_by_validation_sorts_the_histories(histories):
+    for h in histories.values():
+        h.val_loss.sort()
+    return min(histories, key=lambda name: histories[name].val_loss[0])
+
+
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
 WRONG_ANSWERS = {
+    "ex10_1_dropout_forward": [(dropout_forward_without_scaling, "the kept units are not scaled"),
+                               (dropout_forward_keeps_below_p, "whose number is below p"),
+                               (dropout_forward_also_in_eval_mode, "you dropped units in evaluation mode"),
+                               (dropout_forward_returns_x_itself_in_eval_mode, "is the input `x` itself"),
+                               (dropout_forward_with_binomial_mask, "draw it with one call rng.random(x.shape)"),
+                               (dropout_forward_float64_mask, "expected dtype float32, got dtype float64")],
+    "ex10_2_dropout_backward": [(dropout_backward_passes_everything, "passed the gradient through unchanged"),
+                                (dropout_backward_unscaled, "without the scale 1 / (1 - p)"),
+                                (dropout_backward_divides_by_the_mask, "you divided by the mask"),
+                                (dropout_backward_in_place, "changed its input `dout` in place")],
+    "ex10_3_l2_penalty": [(l2_penalty_without_half, "the 1/2 is missing"),
+                          (l2_penalty_with_biases, "you penalized the biases too"),
+                          (l2_penalty_of_norms, "you added up the norms"),
+                          (l2_penalty_last_layer_only, "only the last layer's weights")],
+    "ex10_4_l2_penalty_grad": [(l2_penalty_grad_twice_lambda, "not 2 * lambda * W"),
+                               (l2_penalty_grad_decays_biases, "the bias gradient is lambda * b"),
+                               (l2_penalty_grad_returns_the_decayed_weights, "after a decay step"),
+                               (l2_penalty_grad_integer_zeros, "expected dtype float64, got dtype int64"),
+                               (l2_penalty_grad_in_place, "changed W of layer 0 in place")],
+    "ex10_5_early_stopping_epoch": [(early_stopping_epoch_counts_from_zero, "counted from 0"),
+                                    (early_stopping_epoch_ties_improve, "counted a tie as an improvement"),
+                                    (early_stopping_epoch_one_epoch_late, "you stopped one epoch late"),
+                                    (early_stopping_epoch_best_of_all_losses, "also those after the stop"),
+                                    (early_stopping_epoch_never_resets, "does not restart at an improvement")],
+    "ex10_6_train_early_stopping": [(train_early_stopping_keeps_references, "you kept references"),
+                                    (train_early_stopping_never_restores, "put the best weights back"),
+                                    (train_early_stopping_without_stopping, "you trained every epoch"),
+                                    (train_early_stopping_validates_twice, "more often than once per epoch")],
+    "ex10_7_choose_dropout_rate": [(choose_dropout_rate_lowest_training_loss, "lowest *training* loss"),
+                                   (choose_dropout_rate_lowest_point_of_a_curve, "lowest point of a validation curve"),
+                                   (choose_dropout_rate_as_a_percentage, "is not one of the rates"),
+                                   (choose_dropout_rate_the_largest, "another rate ends lower")],
     "ex5_1_neuron_grads": [(neuron_grads_without_sigmoid_derivative, "sigma'(z) = sigma(z)(1 - sigma(z)) is missing"),
                            (neuron_grads_without_the_2, "the factor 2"),
                            (neuron_grads_sign_flipped, "the sign is flipped"),
@@ -1783,4 +2485,76 @@ WRONG_ANSWERS = {
     "ex3_6_hidden_representations": [(hidden_representations_includes_the_output, "not a hidden layer"),
                                      (hidden_representations_pre_activations, "pre-activations Z"),
                                      (hidden_representations_only_the_last, "every hidden layer")],
+    "ex8_1_train_epoch": [(train_epoch_never_shuffles, "the rows are not shuffled"),
+                          (train_epoch_shuffles_with_its_own_generator, "draw the order from the `rng` argument"),
+                          (train_epoch_drops_the_last_batch, "the last, smaller batch is missing"),
+                          (train_epoch_forgets_zero_grad, "you forgot zero_grad"),
+                          (train_epoch_steps_before_backward, "you updated before backward"),
+                          (train_epoch_stays_in_eval_mode, "switch it to training mode"),
+                          (train_epoch_unweighted_mean_of_batches, "without weighting each by its size"),
+                          (train_epoch_returns_the_last_batch_loss, "you returned the last batch's loss"),
+                          (train_epoch_shuffles_x_and_y_apart, None)],
+    "ex8_2_accuracy": [(accuracy_argmax_over_samples, "the arg-max ran over axis 0"),
+                       (accuracy_counts_correct, "you counted the correct predictions"),
+                       (accuracy_error_rate, "you returned the error rate"),
+                       (accuracy_compares_max_values, "its *position*"),
+                       (accuracy_naive_softmax_first, "no exponential is needed"),
+                       (accuracy_integer_division, None)],
+    "ex8_3_evaluate": [(evaluate_in_training_mode, "call model.eval()"),
+                       (evaluate_also_backpropagates, "evaluation must not change the model"),
+                       (evaluate_clears_the_gradients, "evaluation must not change the model"),
+                       (evaluate_returns_accuracy_first, "the values are in the wrong order"),
+                       (evaluate_counts_correct, "the number of correct predictions")],
+    "ex8_4_train": [(train_validates_before_the_epoch, "you evaluated before each epoch's training"),
+                    (train_validates_on_the_training_data, "you evaluated on the training data"),
+                    (train_new_generator_every_epoch, "every epoch visited the rows in the same order"),
+                    (train_keeps_only_the_last_epoch, "one number per epoch"),
+                    (train_returns_lists_not_a_dict, "expected a dict")],
+    "ex8_5_confusion_matrix": [(confusion_matrix_transposed, "rows and columns are swapped (the transpose)"),
+                               (confusion_matrix_fancy_index_counts_once, "counts each (true, predicted) pair only once"),
+                               (confusion_matrix_classes_from_the_labels, "a class that never occurs"),
+                               (confusion_matrix_normalised_rows, "you divided each row by its sum"),
+                               (confusion_matrix_float_counts, "expected integer counts")],
+    "ex8_6_predict_digits": [(predict_digits_argmax_over_images, "the arg-max ran over axis 0"),
+                             (predict_digits_flattened_column_by_column, "flattened column by column"),
+                             (predict_digits_in_training_mode, "predict in evaluation mode"),
+                             (predict_digits_returns_the_logits, "you returned the logits"),
+                             (predict_digits_as_floats, "expected integer class labels")],
+    "ex9_1_train_val_split": [(train_val_split_not_stratified, "keep each class's proportion"),
+                              (train_val_split_shuffles_the_callers_arrays, "changed its input `X` in place"),
+                              (train_val_split_global_random_state, "from the `rng` argument"),
+                              (train_val_split_never_shuffles, "the split ignores the `rng` argument"),
+                              (train_val_split_fraction_goes_to_training, "val_fraction is the share"),
+                              (train_val_split_returns_x_y_pairs, "the values are in the wrong order"),
+                              (train_val_split_shuffles_x_and_y_separately, "X and y were shuffled differently")],
+    "ex9_2_best_epoch": [(best_epoch_returns_the_index, "epochs count from 1"),
+                         (best_epoch_of_the_training_loss, "you took the training loss"),
+                         (best_epoch_last_of_ties, "return the earliest"),
+                         (best_epoch_as_a_float, "expected an integer epoch"),
+                         (best_epoch_sorts_the_history, "changed the history"),
+                         (best_epoch_by_accuracy, "highest validation accuracy")],
+    "ex9_3_generalization_gap": [(generalization_gap_sign_flipped, "the sign is flipped"),
+                                 (generalization_gap_subtracts_lists, "`-` is not defined for lists"),
+                                 (generalization_gap_keeps_integers, "expected dtype float64, got dtype int64"),
+                                 (generalization_gap_always_float64, "expected dtype float32"),
+                                 (generalization_gap_absolute, "absolute value"),
+                                 (generalization_gap_last_epoch_only, "only the last epoch's gap"),
+                                 (generalization_gap_in_place, "in place")],
+    "ex9_4_which_overfits": [(which_overfits_lower_training_loss, "lower training loss"),
+                             (which_overfits_higher_final_val_loss, "higher final validation loss"),
+                             (which_overfits_larger_final_gap, "larger final gap"),
+                             (which_overfits_turned_up_first, "turned up first"),
+                             (which_overfits_inverted, "overfits less"),
+                             (which_overfits_upper_case, "lower case")],
+    "ex9_5_learning_curve": [(learning_curve_training_loss_on_all_rows, "not on all of X_train"),
+                             (learning_curve_curves_swapped, "the two curves are swapped"),
+                             (learning_curve_last_rows, "other rows than the first"),
+                             (learning_curve_one_model_for_every_size, "train a new model for every size"),
+                             (learning_curve_returns_lists, "got a Python list"),
+                             (learning_curve_validation_accuracy, "returned accuracies")],
+    "ex9_6_select_by_validation": [(select_by_validation_lowest_training_loss, "lowest training loss"),
+                                   (select_by_validation_last_epoch, "validation losses of the last epoch"),
+                                   (select_by_validation_returns_the_history, "you returned a History"),
+                                   (select_by_validation_highest, "the best run has the lowest"),
+                                   (select_by_validation_sorts_the_histories, "changed the history")],
 }

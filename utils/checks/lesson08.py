@@ -29,9 +29,10 @@ HINTS = {
             "through it batch_size rows at a time. Each batch: forward, loss, clear the gradients, backward, "
             "step.",
             "rng.permutation(N) gives the order; its slices from 0, batch_size, 2 * batch_size, ... are the "
-            "batches (the last one may be smaller: keep it). Per batch: scores from model.forward, the batch "
-            "loss from loss(scores, y_batch), optimizer.zero_grad(), model.backward(loss.grad(scores, "
-            "y_batch)), optimizer.step(). Add each batch's loss times its size; divide by N at the end."),
+            "batches (the last one may be smaller: keep it). Per batch: the scores from the model's forward "
+            "pass, the batch loss from loss(scores, y_batch), then the optimizer's zero_grad, the model's "
+            "backward with loss.grad(scores, y_batch), and the optimizer's step. Add each batch's loss times its "
+            "size; divide by N at the end."),
     "8.2": ("The predicted class of a sample is the position of its largest logit. Compare the predictions "
             "with the labels and take the fraction that agree.",
             "np.argmax over axis 1 (the classes) gives one prediction per row, shape (N,). Comparing with y "
@@ -161,8 +162,8 @@ def _epoch_problem(log, expected_log, n, batch_size):
         return "your function never called model.forward", None
     if any(not e[2] for e in forwards):
         return ("a forward pass ran in evaluation mode",
-                "the model was in evaluation mode (Dropout switched off): call model.train() at the start of "
-                "the epoch, as PyTorch's training loops do")
+                "the model was in evaluation mode (Dropout switched off): switch it to training mode (its train "
+                "method) at the start of the epoch, as PyTorch's training loops do")
     seen = [[int(round(r * n)) for r in e[1]] for e in forwards]
     expected = [[int(round(r * n)) for r in e[1]] for e in expected_log if e[0] == "forward"]
     sizes, expected_sizes = [len(b) for b in seen], [len(b) for b in expected]
@@ -195,10 +196,10 @@ def _step_problem(log):
         if "backward" not in events:
             return f"batch {k}: no backward pass", "call model.backward(loss.grad(scores, y_batch)) on every batch"
         if "step" not in events:
-            return f"batch {k}: no optimizer step", "call optimizer.step() after each backward pass"
+            return f"batch {k}: no optimizer step", "call the optimizer's step method after each backward pass"
         if events.index("step") < events.index("backward"):
             return (f"batch {k}: the optimizer stepped before the backward pass",
-                    "you updated before backward: optimizer.step() then uses the gradients of the previous "
+                    "you updated before backward: the optimizer's step then uses the gradients of the previous "
                     "batch (or none). The order is forward, loss, backward, then step")
         if events.count("backward") > 1 or events.count("step") > 1:
             return f"batch {k}: {events.count('backward')} backward passes and {events.count('step')} steps", \
@@ -206,8 +207,8 @@ def _step_problem(log):
         backward = next(e for e in log[a:b] if e[0] == "backward")
         if not backward[1] and k > 1:
             return (f"batch {k}: the gradients were not cleared before the backward pass",
-                    "you forgot zero_grad: backward *adds* to each parameter's .grad, so without "
-                    "optimizer.zero_grad() before it every step also follows the gradients of all earlier batches")
+                    "you forgot zero_grad: backward *adds* to each parameter's .grad, so unless the optimizer's "
+                    "zero_grad runs before it, every step also follows the gradients of all earlier batches")
     return None
 
 

@@ -19,3 +19,4 @@ from .activations import activation_explorer, chain_gradients  # noqa: F401
 from .networks import network_explorer, plot_layers, plot_network_diagram  # noqa: F401
 from .playground import playground, region_colors  # noqa: F401
 from .backprop import backprop_explorer, plot_neuron_graph  # noqa: F401
+from .training import LiveLossCurve, plot_digits, plot_training_loop, training_explorer  # noqa: F401
