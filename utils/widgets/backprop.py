@@ -251,6 +251,8 @@ TINY_EDGES = [("x", "m1", "x"), ("w1", "m1", "w1"), ("m1", "add1", "p1"), ("b1",
 class BackpropExplorer(Explorer):
     """The tiny network as a live graph, and its loss against w1; see :func:`backprop_explorer`."""
 
+    live_format = "jpeg"  # a wide figure: JPEG encodes several times faster than PNG
+
     def __init__(self, start, challenges=()):
         super().__init__(figsize=(13, 4.0), challenges=challenges)
         names = {"x": "input x", "w1": "weight w1", "b1": "bias b1", "w2": "weight w2", "b2": "bias b2",
@@ -299,8 +301,9 @@ class BackpropExplorer(Explorer):
         half = 0.8
         self.tangent.set_data([w1 - half, w1 + half], [self.loss - slope * half, self.loss + slope * half])
         self.marker.set_data([w1], [self.loss])
-        top = max(0.05, float(L_grid.max()) * 1.15)
-        ylim = (-0.05 * top, top)
+        # the axis grows and shrinks in powers of 2, so that most slider moves keep it (a cheaper redraw)
+        top = 2.0 ** np.ceil(np.log2(max(0.1, float(L_grid.max()) * 1.1)))
+        ylim = (-0.04 * top, top)
         if ylim != self._ylim:
             self.ax_loss.set_ylim(*ylim)
             self._ylim = ylim
