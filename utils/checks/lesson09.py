@@ -50,9 +50,10 @@ HINTS = {
             "something else."),
     "9.5": ("For each size m, train a new model on the first m training rows (make_and_fit does the building "
             "and training), then measure its loss on those same m rows and on the validation set.",
-            "Loop over sizes: model = make_and_fit(X_train[:m], y_train[:m]); then evaluate(model, rows, "
-            "labels, 'cross_entropy')['loss'] once on the m training rows (not all of X_train) and once on "
-            "X_val, y_val. Return two float arrays, training losses first."),
+            "In a loop over sizes, hand make_and_fit the slices of the first m rows of X_train and y_train; "
+            "it returns a trained model. Then take evaluate(...)['loss'] with 'cross_entropy' twice: on those "
+            "same m rows (not all of X_train) and on X_val, y_val. Collect the numbers in two lists and return "
+            "them as two float arrays, training losses first."),
     "9.6": ("Judge each run by the best validation loss it reached at any epoch, and pick the run where that "
             "is lowest.",
             "For each name, the lowest value of histories[name].val_loss; return the name (the dict key, a "
