@@ -17,6 +17,7 @@ a path for the explorers; colours come from ``viridis`` (contours) and the Okabe
 (paths), each path with its own line style and marker, so they read for colour-blind learners.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,17 +136,22 @@ def run_optimizer(surface, optimizer, start, steps, *, lr, bound=surfaces.DIVERG
     path = np.full((steps + 1, 2), np.nan)
     grads = np.full((steps + 1, 2), np.nan)
     path[0] = p.data
-    lo, hi = _escape_box(surface, margin=0.5) if len(surface.minima) == 0 else (-bound, bound)
+    if len(surface.minima) == 0:
+        (x_lo, y_lo), (x_hi, y_hi) = _escape_box(surface, margin=0.5)
+    else:
+        x_lo = y_lo = -bound
+        x_hi = y_hi = bound
     end, converged_at, diverged_at = steps, None, None
-    for t in range(steps + 1):
-        grads[t] = surface.grad(p.data)
-        if converged_at is None and np.hypot(*grads[t]) < GRAD_TOL:
+    for t in range(steps + 1):  # plain floats in the checks: this loop is most of a redraw's compute
+        g = grads[t] = surface.grad(p.data)
+        if converged_at is None and math.hypot(g[0], g[1]) < GRAD_TOL:
             converged_at = t
         if t == steps:
             break
-        p.grad[...] = grads[t]
+        p.grad[...] = g
         opt.step()
-        if not (np.all(p.data >= lo) and np.all(p.data <= hi)):  # also catches NaN
+        x, y = float(p.data[0]), float(p.data[1])
+        if not (x_lo <= x <= x_hi and y_lo <= y <= y_hi):  # also catches NaN
             end, diverged_at = t + 1, t + 1
             path[t + 1] = np.where(np.isfinite(p.data), p.data, np.nan)
             break

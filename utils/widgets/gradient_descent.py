@@ -18,6 +18,8 @@ change only the path, the arrow, the loss curve and the status (blitted over the
 contours and 3-D mesh); the surface dropdown redraws the contours and the mesh.
 """
 
+import textwrap
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.lines import Line2D
@@ -243,7 +245,7 @@ class GradientDescentExplorer(Explorer):
             artist.remove()
         s = self.surface
         self._surface_artists = [*draw_contours(self.ax, s), *draw_minima(self.ax, s)]
-        self.ax.set_title(s.title, fontsize=10)
+        self.ax.set_title("\n".join(textwrap.wrap(s.title, 44)), fontsize=9 if len(s.title) > 44 else 10)
         self._surface_artists.append(draw_surface_3d(self.ax3, s))
         self.ax_loss.set_ylabel(r"$L(\theta_t) - L^*$" if lowest(s) is not None else r"$L(\theta_t)$")
         self.ax_loss.set_yscale("log" if lowest(s) is not None else "symlog")

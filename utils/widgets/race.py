@@ -7,6 +7,8 @@ each optimizer, the step at which :math:`L - L^*` first falls below the toleranc
 reached". Moving one learning rate reruns only that optimizer.
 """
 
+import textwrap
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import patheffects
@@ -20,7 +22,7 @@ from .gradient_descent import LR_RANGE, _check_in, make_surface, nice_limits, se
 #: Learning rates the race starts with: each one stable on Rosenbrock's banana from its start.
 DEFAULT_LRS = {"SGD": 1e-3, "momentum": 1e-3, "RMSprop": 3e-3, "Adam": 0.1}
 #: Most steps the race runs.
-MAX_STEPS = 2000
+MAX_STEPS = 1000
 
 
 def default_challenges():
@@ -57,7 +59,7 @@ class OptimizerRace(Explorer):
     live_format = "jpeg"
 
     def __init__(self, surface, optimizers, lrs, momentum, steps, tol, start, challenges):
-        super().__init__(figsize=(10.5, 4.5), challenges=challenges)
+        super().__init__(figsize=(11, 4.5), challenges=challenges)
         self.names = list(optimizers)
         self._surfaces = {}
         self.surface = self._surface(surface)
@@ -126,7 +128,7 @@ class OptimizerRace(Explorer):
     def draw_static(self):
         fig = self.figure
         self.ax = fig.add_axes((0.065, 0.12, 0.34, 0.76))
-        self.ax_loss = fig.add_axes((0.49, 0.12, 0.27, 0.76))
+        self.ax_loss = fig.add_axes((0.47, 0.12, 0.27, 0.76))
         self.ax_loss.set_xlabel("step $t$")
         self.ax_loss.grid(True, alpha=0.3)
         self.lines, self.loss_lines = {}, {}
@@ -143,10 +145,14 @@ class OptimizerRace(Explorer):
         (self.start_marker,) = self.ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=7,
                                             zorder=20)
         self.tol_line = self.ax_loss.axhline(1.0, color="0.3", linestyle=":", linewidth=1)
-        self.legend = self.ax_loss.legend([self.loss_lines[n] for n in self.names], self.names, loc="upper left",
-                                          bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=8, title=" ")
+        # The legend (names, colours, line styles) is static; the table beside it is one text, so a
+        # change redraws one artist rather than a legend of five texts.
+        self.ax_loss.legend([self.loss_lines[n] for n in self.names], self.names, loc="upper left",
+                            bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=8)
+        self.table = self.ax_loss.text(1.04, 0.62, "", transform=self.ax_loss.transAxes, ha="left", va="top",
+                                       fontsize=8, family="monospace", linespacing=1.5)
         self.status_text = fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=11)
-        for artist in (self.start_marker, self.tol_line, self.legend, self.status_text):
+        for artist in (self.start_marker, self.tol_line, self.table, self.status_text):
             self.animated(artist)
         self._surface_artists = []
 
@@ -155,7 +161,7 @@ class OptimizerRace(Explorer):
             artist.remove()
         s = self.surface
         self._surface_artists = [*draw_contours(self.ax, s), *draw_minima(self.ax, s)]
-        self.ax.set_title(s.title, fontsize=10)
+        self.ax.set_title("\n".join(textwrap.wrap(s.title, 44)), fontsize=9 if len(s.title) > 44 else 10)
         has_min = lowest(s) is not None
         self.ax_loss.set_yscale("log" if has_min else "symlog")
         self.ax_loss.set_ylabel(r"$L(\theta_t) - L^*$" if has_min else r"$L(\theta_t)$")
@@ -173,15 +179,13 @@ class OptimizerRace(Explorer):
         self.start_marker.set_data([v["x0"]], [v["y0"]])
         self.tol_line.set_ydata([v["tol"], v["tol"]])
         self.tol_line.set_visible(lowest(s) is not None)
-        labels = []
+        rows = [f"first step with\nL - L* < {v['tol']:.0e}:", ""]
         for name in self.names:
             k = self.steps_to_tol[name]
             end = self.runs[name].diverged_at
-            result = f"step {k}" if k is not None else (f"diverged at {end}" if end is not None else "not reached")
-            labels.append(f"{name}, η={v[f'lr_{name}']:.1e}: {result}")
-        for text, label in zip(self.legend.get_texts(), labels):  # the legend sizes itself when drawn
-            text.set_text(label)
-        self.legend.set_title(f"first step with L - L* < {v['tol']:.0e}", prop={"size": 8})
+            result = f"step {k}" if k is not None else (f"diverged ({end})" if end is not None else "not reached")
+            rows.append(f"{name:8s} η={v[f'lr_{name}']:.0e}  {result}")
+        self.table.set_text("\n".join(rows))
         every = np.concatenate([g[np.isfinite(g)] for g in gaps.values()] + [[v["tol"]]])
         limits = (0, max(v["steps"], 1)), nice_limits(every, self.ax_loss.get_yscale())
         if limits != (self.ax_loss.get_xlim(), self.ax_loss.get_ylim()):
@@ -192,8 +196,8 @@ class OptimizerRace(Explorer):
 
 
 @register_explorer
-def optimizer_race(surface="rosenbrock", *, optimizers=OPTIMIZER_NAMES, lrs=None, momentum=0.9, steps=1000,
-                   tol=1e-3, start=None, challenges=None):
+def optimizer_race(surface="rosenbrock", *, optimizers=OPTIMIZER_NAMES, lrs=None, momentum=0.9, steps=500,
+                   tol=1e-2, start=None, challenges=None):
     r"""Race optimizers from one start on one loss surface, each with its own learning rate.
 
     Parameters
@@ -205,8 +209,8 @@ def optimizer_race(surface="rosenbrock", *, optimizers=OPTIMIZER_NAMES, lrs=None
         Each optimizer's learning rate; :data:`DEFAULT_LRS` for those not given.
     momentum : float in [0, 0.99], default 0.9
         :math:`\beta` of SGD with momentum.
-    steps : int in [1, 2000], default 1000
-    tol : float in [1e-8, 1], default 1e-3
+    steps : int in [1, 1000], default 500
+    tol : float in [1e-8, 1], default 1e-2
         An optimizer has arrived when :math:`L - L^* <` `tol`.
     start : array_like, shape (2,), optional
         The common start; the surface's own by default. A click on the contours sets it.
