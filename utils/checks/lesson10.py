@@ -484,7 +484,11 @@ def check_train_early_stopping(train_early_stopping_fn):
         weights = [p.data for p in model.parameters()]
         weights_ok = all(w.shape == e.shape and np.allclose(w, e) for w, e in zip(weights, expected_weights))
         problem = compare(got, expected)
-        if not problem and script.trained != expected[1]:
+        if script.validated != script.trained:
+            problem = (f"validation_loss ran {script.validated} times in {script.trained} epochs: call it once per "
+                       f"epoch, after training, and keep its value (each call may cost a pass over the data, and "
+                       f"here it was called more often than once per epoch)")
+        elif not problem and script.trained != expected[1]:
             problem = f"train_epoch ran {script.trained} times; it should run once per epoch up to the stop"
         if not problem and not weights_ok:
             problem = f"the returned epochs are right, but the model does not hold the weights of epoch {expected[0]}"
