@@ -286,8 +286,8 @@ class BackpropExplorer(Explorer):
         ax.set_title("$L$ against $w_1$: the tangent's slope is $\\partial L / \\partial w_1$", fontsize=10)
         ax.grid(alpha=0.3)
         self.curve_line, = ax.plot([], [], color=OKABE_ITO[0], linewidth=2)
-        self.tangent, = ax.plot([], [], color=GRAD_COLOR, linewidth=1.5, linestyle="dashed")
-        self.marker, = ax.plot([], [], "o", color="black", markersize=7)
+        self.tangent, = ax.plot([], [], color=GRAD_COLOR, linewidth=2, linestyle="dashed", zorder=3)
+        self.marker, = ax.plot([], [], "o", color="black", markersize=7, zorder=4)
         for artist in (self.curve_line, self.tangent, self.marker):
             self.animated(artist)
         self.title = self.animated(fig.text(0.33, 0.93, "", ha="center", va="center", fontsize=11))
@@ -298,7 +298,7 @@ class BackpropExplorer(Explorer):
         w1_grid, L_grid = self.curve
         w1, slope = self.state["w1"], self.grads["w1"]
         self.curve_line.set_data(w1_grid, L_grid)
-        half = 0.8
+        half = 1.0
         self.tangent.set_data([w1 - half, w1 + half], [self.loss - slope * half, self.loss + slope * half])
         self.marker.set_data([w1], [self.loss])
         # the axis grows and shrinks in powers of 2, so that most slider moves keep it (a cheaper redraw)
