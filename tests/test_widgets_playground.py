@@ -100,7 +100,7 @@ def test_step_trains_one_epoch_and_pause_stops_play():
 
 
 def test_reset_starts_the_same_network_again():
-    pg = playground(dataset="moons", dropout=0.2)
+    pg = playground(dataset="moons", dropout=0.2, epochs_per_tick=2)
     start = weights(pg)
     tick(pg, 5)
     assert pg.epoch == 10 and not all(np.array_equal(a, b) for a, b in zip(start, weights(pg)))
@@ -134,7 +134,7 @@ def test_the_data_and_the_architecture_build_a_new_network(control, value):
 
 
 def test_the_training_settings_apply_to_the_network_as_it_is():
-    pg = playground(dataset="moons", dropout=0.1)
+    pg = playground(dataset="moons", dropout=0.1, epochs_per_tick=2)
     tick(pg, 2)
     before = weights(pg)
     c = pg.controls
@@ -188,7 +188,7 @@ def test_each_activation_is_the_course_layer(activation, layer):
     pg = playground(dataset="XOR", activation=activation)
     assert type(pg.model.layers[1]).__name__ == layer
     tick(pg)
-    assert pg.last_error is None and pg.epoch == 2
+    assert pg.last_error is None and pg.epoch == 4
 
 
 def test_dropout_is_active_in_training_and_off_for_the_drawn_regions(monkeypatch):

@@ -352,7 +352,7 @@ class PlaygroundExplorer(Explorer):
         self.ax.set_xlabel("$x_1$")
         self.ax.set_ylabel("$x_2$")
         self.ax.set_title("decision regions (pale: unsure, strong: confident)", fontsize=10)
-        self.region = self.animated(self.ax.imshow(np.ones((2, 2, 3)), origin="lower", interpolation="bilinear",
+        self.region = self.animated(self.ax.imshow(np.full((2, 2, 4), 255, np.uint8), origin="lower", interpolation="bilinear",
                                                    aspect="auto", zorder=0))
         self.points = []
         for k in range(6):
@@ -398,6 +398,8 @@ class PlaygroundExplorer(Explorer):
         for k, (train, test) in enumerate(self.points):
             train.set_offsets(self.X_train[self.y_train == k] if k < self.classes else np.zeros((0, 2)))
             test.set_offsets(self.X_test[self.y_test == k] if k < self.classes else np.zeros((0, 2)))
+            train.set_visible(k < self.classes)  # an empty collection still costs a draw
+            test.set_visible(k < self.classes)
         if self._legend is not None:
             self._legend.remove()
         handles = [Line2D([], [], linestyle="none", marker=MARKERS[k], markersize=7, color=OKABE_ITO[k],
@@ -410,7 +412,9 @@ class PlaygroundExplorer(Explorer):
 
     def update(self):
         run, h = self.run, self.run.history
-        self.region.set_data(region_colors(self.probabilities, OKABE_ITO))
+        rgba = np.full((*self.probabilities.shape[:2], 4), 255, dtype=np.uint8)  # bytes: no rescaling on draw
+        rgba[..., :3] = np.rint(region_colors(self.probabilities, OKABE_ITO) * 255)
+        self.region.set_data(rgba)
         diverged = run.diverged_at is not None
         self.diverged_text.set_text(f"diverged at epoch {run.diverged_at}" if diverged else "")
         self.diverged_text.set_visible(diverged)
@@ -497,7 +501,7 @@ def _check_choice(name, value, choices):
                             "schedule_epochs": {"schedule": "step"}})
 def playground(X=None, y=None, *, dataset=None, noise=0.1, n=200, test_size=0.5, hidden=(8, 8), activation="tanh",
                dropout=0.0, optimizer="Adam", lr=0.03, batch_size=16, l2=0.0, schedule="none", schedule_epochs=100,
-               seed=0, epochs_per_tick=2, epochs=0, challenges=None):
+               seed=0, epochs_per_tick=4, epochs=0, challenges=None):
     r"""TensorFlow Playground in the notebook: watch a network of the course's layers learn to separate points.
 
     Parameters
@@ -536,7 +540,7 @@ def playground(X=None, y=None, *, dataset=None, noise=0.1, n=200, test_size=0.5,
         T.
     seed : int in [0, 99], default 0
         The data, the split, the initial weights, the batches and the dropout masks.
-    epochs_per_tick : int in [1, 20], default 2
+    epochs_per_tick : int in [1, 20], default 4
         Epochs each tick of ``Play`` trains.
     epochs : int >= 0, default 0
         Epochs to train before the Playground is shown (to start it in a trained state).
