@@ -56,8 +56,9 @@ HINTS = {
     "10.6": ("Your rule from exercise 10.5, run live: after each epoch's training, compute the validation loss "
              "once, and remember the weights whenever it improves. At the end, put the remembered weights back.",
              "Remember copies (p.data.copy() for each parameter): training changes the arrays in place, so a "
-             "list of the arrays themselves ends up holding the last weights. To restore, write into the "
-             "arrays, p.data[...] = saved. Return (best_epoch, stop_epoch) as in 10.5."),
+             "list of the arrays themselves ends up holding the last weights. To restore, write the saved values "
+             "into the existing arrays with an index assignment ([...]), not a new name. Return (best_epoch, stop_epoch) "
+             "as in 10.5."),
     "10.7": ("Look at the right-hand panel of the dropout figure: the validation loss of each rate at the end of "
              "training. Lower is better; the training loss does not count.",
              "Of the six rates, return the one whose validation loss after the last epoch is lowest, as a float "
