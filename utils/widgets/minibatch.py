@@ -270,12 +270,11 @@ class MinibatchExplorer(Explorer):
             self.ax_loss.set_ylim(limits[1])
             self.stale(self.ax_loss)
         if np.all(np.isfinite(self.batch_minima[t])):
-            where = (f"whose minimum lies {np.linalg.norm(self.batch_minima[t] - full.minima[0]):.2f} "
-                     f"from the full batch's")
+            where = f"its minimum is {np.linalg.norm(self.batch_minima[t] - full.minima[0]):.2f} from the full one"
         else:
-            where = "whose minima form a whole line (one x fits many lines)"
-        average = "" if np.isnan(self.batch_spread) else f" (on average over the steps: {self.batch_spread:.2f})"
-        self.status_text.set_text(f"step {t}: a batch of {len(rows)} rows, {where}{average}")
+            where = "its minima form a whole line (one x fits many lines)"
+        average = "" if np.isnan(self.batch_spread) else f" (mean {self.batch_spread:.2f})"
+        self.status_text.set_text(f"step {t}, a batch of {len(rows)}: {where}{average}")
         self.end_text.set_text(self.status.replace(": ", ":\n", 1))
 
 
