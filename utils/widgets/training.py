@@ -127,7 +127,8 @@ class TrainingExplorer(Explorer):
         self.acc_line, = self.ax_acc.plot(epochs, self.run["val_accuracy"], color=OKABE_ITO[2])
         self.cm_image = self.ax_cm.imshow(self.confusion, cmap="cividis", vmin=0,
                                           vmax=max(1, int(np.bincount(self.y_val).max())))
-        self.figure.colorbar(self.cm_image, ax=self.ax_cm, label="validation samples")
+        colorbar = self.figure.colorbar(self.cm_image, ax=self.ax_cm, label="validation samples")
+        colorbar.ax.set_xlabel("count", fontsize=8)  # every axis is labelled, the bar's short one too
         for ax in (self.ax_loss, self.ax_acc):
             ax.set_xlim(0.5, self.epochs + 0.5)
             ax.grid(alpha=0.3)
