@@ -284,3 +284,10 @@ def test_the_references_follow_the_dtype_rule():
     assert w_new.dtype == np.float64 and w_new is not None
     w = np.array([1.0, 1.0])
     assert not np.shares_memory(perceptron_update(w, 0.0, w, 1, 1.0)[0], w)  # right already: still new
+
+
+def test_a_right_pair_that_reads_the_same_reversed_is_not_called_the_wrong_order(capsys):
+    from utils.checks.core import Case, run_cases
+    cases = [Case("equal halves", (5.0,), (5.0, 5.0)), Case("equal arrays", (1.0,), (np.ones(2), np.ones(2)))]
+    run_cases("Exercise 0.0 pair", lambda v: (v * np.ones(2), v * np.ones(2)) if v == 1.0 else (v, v), cases)
+    assert "all 2 cases passed" in capsys.readouterr().out

@@ -180,8 +180,21 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=True):
             return (f"the values differ only where the answer is tiny (below {_TINY:g}), so your formula is "
                     f"inaccurate there: compare expected and got. Tiny values matter: a later lesson takes "
                     f"their logarithm.")
-        return "the values differ"
+        return "the values differ" + _hidden_difference(got_arr, exp_arr)
     return None
+
+
+def _hidden_difference(got, expected):
+    """When the digits a failure message shows are the same, say by how much the values differ; else ''."""
+    if got.dtype.kind not in "iuf" or expected.dtype.kind not in "iuf":
+        return ""
+    got, expected = got.astype(np.float64), expected.astype(np.float64)
+    if not (np.all(np.isfinite(got)) and np.all(np.isfinite(expected))) or show_value(got) != show_value(expected):
+        return ""
+    if max(np.max(np.abs(got), initial=0.0), np.max(np.abs(expected), initial=0.0)) > 1e300:
+        return ""  # their difference could overflow
+    largest = float(np.max(np.abs(got - expected), initial=0.0))
+    return f", by up to {largest:.3g}: more than the check allows, though the digits shown here agree"
 
 
 def _kind_of(value):
@@ -202,7 +215,9 @@ def dtype_problem(got, expected):
                "`.astype(z.dtype)` of one, or np.where(..., 1, 0) with integer 1 and 0 would make one")
     elif expected.kind == "f" and got.kind == "f" and got.itemsize > expected.itemsize:
         why = ("your result is wider than the input: a float64 constant array, np.asarray(x, dtype=float) "
-               "or `.astype(float)` upcasts a float32 input")
+               "or `.astype(float)` upcasts a float32 input, and so does a numpy float64 *scalar* such as "
+               "np.sqrt(1 - beta**t) or np.float64(eps) of a Python number (use math.sqrt, ** 0.5 or a plain "
+               "Python float, which adapt to the array)")
     elif expected.kind == "f" and got.kind == "f":
         why = "your result is narrower than the input: a `.astype` to a smaller float loses precision"
     else:
@@ -214,6 +229,8 @@ def order_problem(got, case):
     """A sentence when `got` is the expected tuple in another order, else None."""
     expected = case.expected
     if not (isinstance(expected, tuple) and isinstance(got, (tuple, list)) and len(got) == len(expected) > 1):
+        return None
+    if compare(got, expected, check_dtype=False) is None:  # right as it is, e.g. (5, 5) read either way
         return None
     if compare(tuple(reversed(got)), expected, check_dtype=False) is not None:
         return None
@@ -285,6 +302,13 @@ def call_learner(title, fn, case, number, total):
         if isinstance(err, ValueError) and "truth value of an array" in str(err):
             problem += (". An `if` on an array needs one True or False, but the array holds many; "
                         "np.where(condition, a, b) chooses element by element")
+        elif isinstance(err, TypeError) and "Cannot cast ufunc" in str(err):
+            problem += (". An in-place operator (`-=`, `+=`, `*=`) writes into an existing array and keeps its "
+                        "dtype, so it cannot store a float result in an integer array, even in a copy of an "
+                        "input: compute a new array instead (`theta - ...`), which is float64 for integer inputs")
+        elif isinstance(err, TypeError) and "converted to Python scalars" in str(err):
+            problem += (". A function of `math` (math.cos, math.exp, math.sqrt) or float() takes one number, not an "
+                        "array: use numpy's (np.cos, np.exp, np.sqrt), which work elementwise")
         raise AssertionError(failure(title, case, number, total, problem)) from None
     if guard.attempts:  # the learner's code caught our exception itself; it still tried
         raise AssertionError(failure(title, case, number, total, silencing_problem(*guard.attempts[0])))
