@@ -301,6 +301,13 @@ def test_the_spirals_challenge_counts_the_hidden_units():
     assert not small.challenges[1].met
 
 
+def test_closing_it_closes_every_widget_it_made():
+    pg = playground(dataset="XOR")
+    pg.close()
+    assert pg.closed and pg.status_line.comm is None and all(b.comm is None for b in pg._boxes)
+    assert all(c.comm is None for c in pg.controls.values())
+
+
 def test_the_challenges_can_be_replaced():
     assert playground(challenges=[]).challenges == []
 

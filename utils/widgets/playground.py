@@ -39,8 +39,8 @@ from matplotlib.lines import Line2D
 
 from .. import datasets
 from .base import LINE_STYLES, MARKERS, OKABE_ITO, PATH, SURFACE, Challenge, Explorer, register_explorer
-from .playground_run import (ACTIVATIONS, DATASETS, OPTIMIZERS, OWN_DATA, SCHEDULES, PlaygroundRun, check_data,
-                             make_data, split_seeds)
+from .playground_run import (ACTIVATIONS, DATASETS, MAX_CLASSES, OPTIMIZERS, OWN_DATA, SCHEDULES, PlaygroundRun,
+                             check_data, make_data, split_seeds)
 
 #: The learning-rate slider's range (a log slider), as in the loss-surface explorers.
 LR_RANGE = (1e-4, 10.0)
@@ -352,10 +352,11 @@ class PlaygroundExplorer(Explorer):
         self.ax.set_xlabel("$x_1$")
         self.ax.set_ylabel("$x_2$")
         self.ax.set_title("decision regions (pale: unsure, strong: confident)", fontsize=10)
-        self.region = self.animated(self.ax.imshow(np.full((2, 2, 4), 255, np.uint8), origin="lower", interpolation="bilinear",
-                                                   aspect="auto", zorder=0))
+        blank = np.full((2, 2, 4), 255, np.uint8)
+        self.region = self.animated(self.ax.imshow(blank, origin="lower", interpolation="bilinear", aspect="auto",
+                                                   zorder=0))
         self.points = []
-        for k in range(6):
+        for k in range(MAX_CLASSES):
             color, marker = OKABE_ITO[k], MARKERS[k]
             train = self.ax.scatter([], [], s=30, marker=marker, c=color, edgecolors="white", linewidths=0.7,
                                     zorder=3)
@@ -444,6 +445,12 @@ class PlaygroundExplorer(Explorer):
                                   f"<b>{html.escape(self.status)}</b><br>"
                                   f"<span style='color:#444'>{html.escape(setup)}</span></div>")
 
+    def close(self):
+        """Close the explorer (see the base), and the rows of controls and the status line."""
+        super().close()
+        for w in [*getattr(self, "_boxes", []), self.status_line]:
+            w.close()
+
     def png(self):
         """PNG bytes of the picture, with the status line drawn into it (the live view shows it above)."""
         self.status_text.set_visible(True)
@@ -453,10 +460,14 @@ class PlaygroundExplorer(Explorer):
             self.status_text.set_visible(False)
 
     def layout_controls(self):
+        self._boxes = []  # closed with the explorer
+
         def row(title, names, buttons=()):
             items = [self.controls[n] for n in names] + [self.buttons[b] for b in buttons]
             label = widgets.HTML(f"<b>{title}</b>", layout=widgets.Layout(width="70px"))
-            return widgets.HBox([label, *items], layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+            box = widgets.HBox([label, *items], layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+            self._boxes += [label, box]
+            return box
         return widgets.VBox([
             row("Data", ["dataset", "noise", "n", "test_size", "seed"]),
             row("Network", ["layers", *(f"units{k + 1}" for k in range(MAX_LAYERS)), "activation", "dropout"]),
