@@ -167,7 +167,7 @@ def _digits_split(seed=0):
     return X_tr, y_tr, X_val, y_val
 
 
-@register_explorer(skip=("epoch",))
+@register_explorer
 def training_explorer(X=None, y=None, X_val=None, y_val=None, *, lr=0.01, batch_size=32, hidden=16, epochs=15,
                       challenges=None):
     """A training run on the digits, replayed epoch by epoch, with its curves and confusion matrix.
