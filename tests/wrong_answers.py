@@ -409,6 +409,27 @@ def numerical_gradient_does_not_restore_theta(f, theta, h=1e-5):
     return grad
 
 
+def numerical_gradient_keeps_float32(f, theta, h=1e-5):
+    theta = theta if theta.dtype.kind == "f" else theta.astype(float)  # float32 stays float32: h is lost
+    grad = np.zeros(theta.shape, dtype=theta.dtype)
+    for i in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()
+        plus[i] += h
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
+def numerical_gradient_integer_copies_float_result(f, theta, h=1e-5):
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()  # integer copies of an integer theta
+        plus[i] += h
+        minus[i] -= h
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return grad
+
+
 # Exercise 6.2 gradient_descent_step -----------------------------------------------------------
 def gradient_descent_step_uphill(grad, theta, lr):
     return theta + lr * grad(theta)
@@ -445,6 +466,10 @@ def gradient_descent_step_upcasts_to_float64(grad, theta, lr):
 def gradient_descent_step_normalised_gradient(grad, theta, lr):
     g = grad(theta)
     return theta - lr * g / np.linalg.norm(g)  # a unit step: wrong, and the norm overflows for huge theta
+
+
+def gradient_descent_step_returns_the_change(grad, theta, lr):
+    return -lr * grad(theta)
 
 
 # Exercise 6.3 gradient_descent ----------------------------------------------------------------
@@ -494,6 +519,33 @@ def gradient_descent_returns_a_list(grad, theta0, lr, steps):
     return path
 
 
+def gradient_descent_stops_on_a_small_gradient(grad, theta0, lr, steps):
+    path = [theta0 * 1.0]
+    for _ in range(steps):
+        g = grad(path[-1])
+        if np.linalg.norm(g) < 1e-8:  # a stopping test: not this function's job
+            break
+        path.append(path[-1] - lr * g)
+    return np.array(path)
+
+
+def gradient_descent_stops_when_it_runs_away(grad, theta0, lr, steps):
+    path = [theta0 * 1.0]
+    for _ in range(steps):
+        path.append(path[-1] - lr * grad(path[-1]))
+        if np.max(np.abs(path[-1])) > 1e6:  # the explorer's divergence bound, as a stop
+            break
+    return np.array(path)
+
+
+def gradient_descent_first_row_after_one_step(grad, theta0, lr, steps):
+    path, theta = [], theta0 * 1.0
+    for _ in range(steps + 1):
+        theta = theta - lr * grad(theta)
+        path.append(theta)
+    return np.array(path)
+
+
 # Exercise 6.4 max_stable_lr -------------------------------------------------------------------
 def max_stable_lr_smallest_eigenvalue(H):
     return float(2 / np.linalg.eigvalsh(H)[0])
@@ -518,6 +570,18 @@ def max_stable_lr_closed_form_overflows(H):
     trace, det = np.trace(H), np.linalg.det(H)  # the 2x2 formula squares the trace
     lam_max = (trace + np.sqrt(trace**2 - 4 * det)) / 2
     return float(2 / lam_max)
+
+
+def max_stable_lr_largest_in_size(H):
+    return float(2 / np.linalg.norm(H, 2))  # the spectral norm: max |lambda|
+
+
+def max_stable_lr_frobenius_norm(H):
+    return float(2 / np.linalg.norm(np.asarray(H, dtype=float) / 1e100) / 1e100)
+
+
+def max_stable_lr_returns_lambda_max(H):
+    return float(np.linalg.eigvalsh(H)[-1])
 
 
 # Exercise 6.5 mse_gradient --------------------------------------------------------------------
@@ -552,6 +616,11 @@ def mse_gradient_upcasts_float32(w, b, x, y):
     return np.array([np.mean(2 * r * x), np.mean(2 * r)])
 
 
+def mse_gradient_product_of_means(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.mean(2 * r) * np.mean(x), np.mean(2 * r)])
+
+
 # Exercise 6.6 ravine_lr -----------------------------------------------------------------------
 def ravine_lr_too_small():
     return 0.01
@@ -571,6 +640,10 @@ def ravine_lr_from_the_wrong_eigenvalue():
 
 def ravine_lr_returns_a_string():
     return "0.039"
+
+
+def ravine_lr_returns_a_list():
+    return [0.035]
 
 
 # Exercise 2.1 collapse_linear ----------------------------------------------------------------
@@ -2353,36 +2426,47 @@ WRONG_ANSWERS = {
                                  (numerical_gradient_moves_all_parameters_at_once, "one parameter at a time"),
                                  (numerical_gradient_perturbs_an_integer_copy, "integer array cannot hold"),
                                  (numerical_gradient_ignores_h, "instead of the argument h"),
-                                 (numerical_gradient_does_not_restore_theta, "in place")],
+                                 (numerical_gradient_does_not_restore_theta, "in place"),
+                                 (numerical_gradient_keeps_float32, "computed in float32"),
+                                 (numerical_gradient_integer_copies_float_result, "integer array cannot hold")],
     "ex6_2_gradient_descent_step": [(gradient_descent_step_uphill, "went uphill"),
                                     (gradient_descent_step_without_lr, "learning rate is missing"),
                                     (gradient_descent_step_in_place, "in place"),
                                     (gradient_descent_step_iterated_until_converged, "exactly one step"),
                                     (gradient_descent_step_into_an_integer_array, "rounded to whole numbers"),
                                     (gradient_descent_step_upcasts_to_float64, "dtype float32"),
-                                    (gradient_descent_step_normalised_gradient, None)],
+                                    (gradient_descent_step_normalised_gradient, None),
+                                    (gradient_descent_step_returns_the_change, "returned the change")],
     "ex6_3_gradient_descent": [(gradient_descent_without_the_start, "must start with theta0"),
                                (gradient_descent_one_row_short, "one row short"),
                                (gradient_descent_in_place_rows, "every row is the same"),
                                (gradient_descent_returns_only_the_end, "only where the path ends"),
                                (gradient_descent_integer_path, "rounded to whole numbers"),
-                               (gradient_descent_returns_a_list, "expected a numpy array")],
+                               (gradient_descent_returns_a_list, "expected a numpy array"),
+                               (gradient_descent_stops_on_a_small_gradient, "the path stopped after"),
+                               (gradient_descent_stops_when_it_runs_away, "the path stopped after"),
+                               (gradient_descent_first_row_after_one_step, "already one step from it")],
     "ex6_4_max_stable_lr": [(max_stable_lr_smallest_eigenvalue, "smallest eigenvalue"),
                             (max_stable_lr_one_over_lambda, "not 1 / lambda_max"),
                             (max_stable_lr_largest_diagonal_entry, "largest diagonal entry"),
                             (max_stable_lr_trace, "trace"),
-                            (max_stable_lr_closed_form_overflows, "without squaring")],
+                            (max_stable_lr_closed_form_overflows, "without squaring"),
+                            (max_stable_lr_largest_in_size, "largest in size"),
+                            (max_stable_lr_frobenius_norm, "Frobenius norm"),
+                            (max_stable_lr_returns_lambda_max, "lambda_max itself")],
     "ex6_5_mse_gradient": [(mse_gradient_without_the_2, "factor 2"),
                            (mse_gradient_sign_flipped, "signs are flipped"),
                            (mse_gradient_sum_not_mean, "divide the sums by N"),
                            (mse_gradient_b_first, "the order is (dL/dw, dL/db)"),
                            (mse_gradient_forgot_x, "needs the factor x"),
-                           (mse_gradient_upcasts_float32, "dtype float32")],
+                           (mse_gradient_upcasts_float32, "dtype float32"),
+                           (mse_gradient_product_of_means, "not mean(2 r) times mean(x)")],
     "ex6_6_ravine_lr": [(ravine_lr_too_small, "too small"),
                         (ravine_lr_at_the_bound, "so close to 2 / lambda_max"),
                         (ravine_lr_diverges, "diverged"),
                         (ravine_lr_from_the_wrong_eigenvalue, "diverged"),
-                        (ravine_lr_returns_a_string, "must return a number")],
+                        (ravine_lr_returns_a_string, "must return a number"),
+                        (ravine_lr_returns_a_list, "not a Python list")],
     "ex2_1_collapse_linear": [(collapse_linear_forgot_first_bias, "passes through W2 as well"),
                               (collapse_linear_returns_b2_itself, "shares memory with `b2`"),
                               (collapse_linear_wrong_order, "wrong order"),

@@ -13,7 +13,7 @@ import numpy as np
 from ..gradient_check import numerical_gradient as _central_differences
 from ..gradient_descent import gradient_descent, gradient_descent_step, gradient_descent_until, max_stable_lr
 from ..losses import mse_grad
-from .core import Case, call_learner, failure, run_cases, show_value
+from .core import Case, call_learner, compare, failure, run_cases, show_value
 
 __all__ = ["check_numerical_gradient", "check_gradient_descent_step", "check_gradient_descent",
            "check_max_stable_lr", "check_mse_gradient", "check_ravine_lr"]
@@ -98,13 +98,24 @@ def _numgrad_mistakes(f, theta, h):
     }
 
 
-def _perturbed_integer_copies(f, theta, h):
+def _perturbed_integer_copies(f, theta, h, integer_result=True):
     """What central differences give when theta + h is stored in an integer copy of theta (h rounds away)."""
-    grad = np.zeros_like(theta)
+    grad = np.zeros_like(theta) if integer_result else np.zeros(theta.shape)
     for i in range(theta.size):
         plus, minus = theta.copy(), theta.copy()
         plus[i], minus[i] = np.trunc(theta[i] + h), np.trunc(theta[i] - h)
-        grad[i] = np.trunc((f(plus) - f(minus)) / (2 * h))
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
+    return np.trunc(grad) if integer_result else grad
+
+
+def _float32_differences(f, theta, h):
+    """Central differences computed on float32 copies: theta + 1e-5 keeps only a few digits of h."""
+    grad = np.zeros(theta.shape)
+    for i in range(theta.size):
+        plus, minus = theta.astype(np.float32), theta.astype(np.float32)
+        plus[i] += np.float32(h)
+        minus[i] -= np.float32(h)
+        grad[i] = (f(plus) - f(minus)) / (2 * h)
     return grad
 
 
@@ -120,7 +131,10 @@ def _numerical_gradient_cases():
               ("an integer theta = (1, -2) gives a float64 gradient", _product, np.array([1, -2]), 1e-5,
                "f(theta) = theta[0]**2 * theta[1]"),
               ("a large step h = 0.1, whose own error shows: (theta_0 + h)^3 - (theta_0 - h)^3 over 2h is "
-               "3 theta_0^2 + h^2", _cube, np.array([1.0, 0.5]), 0.1, "f(theta) = theta[0]**3 + 2*theta[1]")]
+               "3 theta_0^2 + h^2", _cube, np.array([1.0, 0.5]), 0.1, "f(theta) = theta[0]**3 + 2*theta[1]"),
+              ("a float32 theta = (0.3, -1.7) still gives a float64 gradient, computed in float64",
+               _cross_term, np.array([0.3, -1.7], dtype=np.float32), 1e-5,
+               "f(theta) = theta[0]*theta[1] + sin(theta[0])")]
     cases = []
     for description, f, theta, h, formula in inputs:
         expected = _central_differences(f, theta.astype(np.float64), h)
@@ -130,15 +144,43 @@ def _numerical_gradient_cases():
                      "rounded h away (or your result array was an integer one). Convert theta to float "
                      "first, theta.astype(float), and make the result with np.zeros(theta.shape)."] = \
                 _perturbed_integer_copies(f, theta, h)
+            mistakes["an integer array cannot hold theta + h: the integer copies of theta = (1, -2) that you "
+                     "perturbed rounded h away, so each difference of f is a whole number over 2h. Convert "
+                     "theta to float first, theta.astype(float), and perturb that."] = \
+                _perturbed_integer_copies(f, theta, h, integer_result=False)
+        if theta.dtype == np.float32:
+            mistakes[FLOAT32_HINT] = _float32_differences(f, theta, h)
         cases.append(Case(description, (f, theta, h), expected, names=("f", "theta", "h"), mistakes=mistakes,
                           input_text=f"{formula}, theta = {show_value(theta)}, h = {h:g}"))
     return cases
 
 
+FLOAT32_HINT = ("you computed in float32: there theta + 1e-5 keeps only two or three digits of h, and the "
+                "gradient is off in its third digit. Make a float64 copy first, theta.astype(np.float64), as "
+                "for an integer theta.")
+
+
 def check_numerical_gradient(numerical_gradient):
-    """Exercise 6.1: the central-difference gradient of ``f`` at ``theta`` (P,), float64 (P,)."""
-    run_cases("Exercise 6.1 numerical_gradient", numerical_gradient, _numerical_gradient_cases(),
-              check_dtype=True)
+    """Exercise 6.1: the central-difference gradient of ``f`` at ``theta`` (P,), float64 (P,).
+
+    The one exception to the course's dtype rule: a float32 ``theta`` gives a float64 gradient, computed
+    in float64 (in float32, ``theta + 1e-5`` loses most digits of the step), so the dtype message here
+    says that instead of the rule.
+    """
+    title = "Exercise 6.1 numerical_gradient"
+    if not callable(numerical_gradient):
+        run_cases(title, numerical_gradient, [])  # the usual message for a value that is not a function
+    cases = _numerical_gradient_cases()
+    for number, case in enumerate(cases, start=1):
+        got = call_learner(title, numerical_gradient, case, number, len(cases))
+        problem = compare(got, case.expected, check_dtype=True)
+        if problem and problem.startswith("expected dtype float64") and case.args[1].dtype == np.float32:
+            problem = (f"expected dtype float64, got dtype {np.asarray(got).dtype}. A numerical gradient is the "
+                       f"exception to the course's dtype rule: it is computed and returned in float64 even for "
+                       f"a float32 theta, because in float32 theta + 1e-5 keeps only a few digits of h.")
+        if problem:
+            raise AssertionError(failure(title, case, number, len(cases), problem, got))
+    print(f"{title}: all {len(cases)} cases passed")
 
 
 # -- 6.2 gradient_descent_step --------------------------------------------------------------------
@@ -186,6 +228,7 @@ def _step_cases():
             "the step went uphill: gradient descent subtracts, theta - lr * grad(theta).": (theta + lr * g),
             "the learning rate is missing: the step is lr * grad(theta).": (theta - g).astype(out),
             "you returned the step lr * grad(theta), not the new theta.": (lr * g).astype(out),
+            "you returned the change -lr * grad(theta), not the new theta: add it to theta.": (-lr * g).astype(out),
             "you repeated the rule until the gradient vanished; this function takes exactly one step.":
                 _iterate(grad, theta, lr),
             "you took two steps; take exactly one.": gradient_descent(grad, theta, lr, 2)[-1],
@@ -218,7 +261,11 @@ def _path_cases():
               ("an integer theta0 = (3, -1) gives a float64 path", bowl, np.array([3, -1]), 0.1, 4),
               ("float32 theta0 gives a float32 path", ravine, np.array([1.0, 1.0], dtype=np.float32), 0.02, 4),
               ("lr = 0.041 above 2 / 50 on the ravine: the path grows, 8 steps", ravine,
-               np.array([1.0, 0.5]), 0.041, 8)]
+               np.array([1.0, 0.5]), 0.041, 8),
+              ("theta0 is the minimum (0, 0): the gradient is 0, and the path still has steps + 1 rows", bowl,
+               np.array([0.0, 0.0]), 0.1, 3),
+              ("lr = 1 on the ravine, 6 steps: theta_1 grows 49-fold per step, and every row is returned", ravine,
+               np.array([1.0, 0.5]), 1.0, 6)]
     cases = []
     for description, grad, theta0, lr, steps in inputs:
         path = gradient_descent(grad, theta0, lr, steps)
@@ -234,7 +281,12 @@ def _path_cases():
             "rows are views of it. Store a new array for each step.": np.tile(path[-1], (steps + 1, 1)),
             "the path went uphill: each step subtracts lr * grad(theta).":
                 gradient_descent(lambda t: -grad(t), theta0, lr, steps),
+            "the path must start with theta0 itself: your row 0 is already one step from it.": longer[1:],
         }
+        for rows in range(1, steps):  # a loop that stopped early (a small gradient, a big theta)
+            mistakes[f"the path stopped after {rows - 1} steps: this function takes all `steps` steps, even "
+                     f"where the gradient is 0 or the path runs away (stopping tests are section 10's "
+                     f"subject), so the path has steps + 1 rows."] = path[:rows]
         if theta0.dtype.kind == "i":
             mistakes["the path was rounded to whole numbers: an integer theta0 gives a float64 path "
                      "(np.zeros((steps + 1, P)), not np.zeros(..., dtype=theta0.dtype))."] = \
@@ -266,6 +318,12 @@ def _rotated(eigenvalues, angle):
     return R @ np.diag(eigenvalues) @ R.T
 
 
+def _frobenius(eigenvalues):
+    """sqrt(sum(lambda_i^2)) without overflow for huge curvatures (scaled by the largest size)."""
+    scale = np.max(np.abs(eigenvalues))
+    return scale * np.sqrt(np.sum((eigenvalues / scale) ** 2)) if scale > 0 else 0.0
+
+
 def _max_lr_cases():
     inputs = [("H = diag(2, 20): the bowl theta_0^2 + 10 theta_1^2", np.diag([2.0, 20.0])),
               ("the same eigenvalues 2 and 20, rotated by 45 degrees: the diagonal holds 11 and 11",
@@ -275,6 +333,8 @@ def _max_lr_cases():
               ("three parameters", np.array([[3.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 3.0]])),
               ("an integer Hessian [[3, 1], [1, 3]]", np.array([[3, 1], [1, 3]])),
               ("a flat direction: eigenvalues 0 and 5", np.diag([0.0, 5.0])),
+              ("a saddle, eigenvalues -30 and 2, rotated: the negative curvature never makes a step overshoot, "
+               "so the limit is still 2 / lambda_max", _rotated([-30.0, 2.0], 0.4).round(12)),
               ("huge curvatures, 1e200 and 3e199: a formula that squares them overflows",
                np.array([[1e200, 0.0], [0.0, 3e199]]))]
     cases = []
@@ -293,6 +353,12 @@ def _max_lr_cases():
             "eigenvalues of H (np.linalg.eigvalsh).": 2 / np.max(np.diag(H)),
             "you used the trace (the sum of the eigenvalues); the bound needs the largest one alone.":
                 2 / np.trace(H),
+            "you returned lambda_max itself; the bound is 2 / lambda_max.": lam[-1],
+            "you used the eigenvalue largest in size (np.abs, or np.linalg.norm(H, 2)); take the largest "
+            "eigenvalue itself. A negative one is a direction where the loss curves down, as at a saddle: "
+            "there 1 - lr * lambda is above 1 for every lr, so it never sets the limit.": 2 / np.max(np.abs(lam)),
+            "np.linalg.norm(H) is the Frobenius norm, the square root of the sum of the squared eigenvalues, "
+            "not the largest eigenvalue: use np.linalg.eigvalsh(H).": 2 / _frobenius(lam),
         }
         cases.append(Case(description, (H,), max_stable_lr(H), names=("H",),
                           mistakes={k: v for k, v in mistakes.items() if np.isfinite(v)}, **overflow))
@@ -338,6 +404,8 @@ def _mse_cases():
             "the order is (dL/dw, dL/db): w first, then b.": np.array([db, dw]),
             "dL/dw needs the factor x: y_hat = w x + b changes by x when w changes by 1.": np.array([db, db]),
             "the bias is missing from the prediction: y_hat = w * x + b.": _mse_gradient(w, 0, x, y),
+            "dL/dw is the mean of the products 2 r_i x_i, not mean(2 r) times mean(x).":
+                np.array([db * np.mean(x), db]),
         }
         del r
         cases.append(Case(description, (w, b, x, y), expected, names=("w", "b", "x", "y"), mistakes=mistakes))
@@ -365,6 +433,10 @@ def _learning_rate_from(title, case, result):
         raise AssertionError(failure(title, case, 1, 1, f"ravine_lr() must return a number, the learning "
                                                         f"rate; got {result!r}"))
     lr = np.asarray(result)
+    if isinstance(result, (list, tuple)) or lr.ndim > 0:
+        raise AssertionError(failure(title, case, 1, 1, f"ravine_lr() must return one number, the learning "
+                                                        f"rate itself (e.g. `return 0.01`), not "
+                                                        f"{_kind(result)}; got {show_value(result)}"))
     if lr.dtype.kind not in "iuf" or lr.size != 1:
         raise AssertionError(failure(title, case, 1, 1, f"ravine_lr() must return one number, the learning "
                                                         f"rate; got {show_value(lr)}"))
@@ -372,6 +444,10 @@ def _learning_rate_from(title, case, result):
     if not np.isfinite(lr) or lr <= 0:
         raise AssertionError(failure(title, case, 1, 1, f"a learning rate must be a number > 0; got {lr:g}"))
     return lr
+
+
+def _kind(value):
+    return f"a Python {type(value).__name__}" if isinstance(value, (list, tuple)) else f"an array of shape {value.shape}"
 
 
 def _ravine_problem(run, lr, surface):
