@@ -136,6 +136,10 @@ def _batch_problem(batches, X, y, expected_sizes, received):
             return (f"batch sizes {sizes}, expected {expected_sizes}",
                     f"the last, smaller batch is missing: N = {n} is not a multiple of the batch size, and "
                     f"the {expected_sizes[-1]} rows left over must still be seen once per epoch")
+        if sum(sizes) < n and sizes == expected_sizes[:len(sizes)]:
+            return (f"batch sizes {sizes}, expected {expected_sizes}",
+                    f"your batches stop {n - sum(sizes)} row(s) short of N = {n}: the loop over the batches' "
+                    f"first indices must run to N itself, range(0, N, batch_size), not to N - 1")
         return f"batch sizes {sizes}, expected {expected_sizes}", None
     X_in, y_in = received
     for xb, yb in batches:
@@ -237,6 +241,7 @@ def _momentum_cases():
         v_damp = mu * v + (1 - mu) * g
         v_swap = v + mu * g
         v_book = mu * v - lr * g
+        v_lr = mu * v + lr * g
         cases.append(Case(description, (theta, v, g, lr, mu), (theta_new, v_new),
                           names=("theta", "v", "grad", "lr", "momentum"), mistakes={
             "the step has the wrong sign: theta moves against the velocity, theta - lr * v.":
@@ -250,6 +255,11 @@ def _momentum_cases():
             "your v holds -lr times the gradients (the textbook form v = mu * v - lr * grad); here v is "
             "PyTorch's running sum of gradients, without lr, and theta - lr * v.": (theta + v_book, v_book),
             "the learning rate is missing from the step: theta - lr * v.": (theta - v_new, v_new),
+            "your v holds lr times the gradients (the form v = mu * v + lr * grad, theta - v); here v is "
+            "PyTorch's running sum of gradients, without lr, and the step is theta - lr * v.": (theta - v_lr, v_lr),
+            "that is Nesterov's step (PyTorch's nesterov=True, theta - lr * (grad + mu * v_new)); plain "
+            "momentum steps along the new velocity itself: theta - lr * v_new.":
+                (theta - lr * (g + mu * v_new), v_new),
             _TWICE: momentum_step(theta_new, v_new, g, lr, mu),
         }, returns=("theta_new", "v_new")))
     return cases
@@ -293,7 +303,13 @@ def _rmsprop_cases():
     for description, theta, s, g, lr, alpha, eps in inputs:
         theta_new, s_new = rmsprop_step(theta, s, g, lr, alpha, eps)
         s_swap = (1 - alpha) * s + alpha * g * g
+        s_full = alpha * s + g * g  # the new squared gradient without its weight 1 - alpha
+        s_pooled = alpha * s + (1 - alpha) * np.sum(g * g)  # one average for all parameters
         old = np.sqrt(s) + eps
+        no_eps = ("eps is missing: eps belongs in the denominator, sqrt(s_new) + eps, as PyTorch adds it."
+                  if eps == 1e-8 else
+                  f"eps is missing, or fixed at 1e-8 instead of the `eps` argument (eps = {eps:g} here): eps "
+                  f"belongs in the denominator, sqrt(s_new) + eps, with the eps the caller gives.")
         cases.append(Case(description, (theta, s, g, lr, alpha, eps), (theta_new, s_new),
                           names=("theta", "s", "grad", "lr", "alpha", "eps"), mistakes={
             "the step has the wrong sign: theta - lr * grad / (sqrt(s) + eps).":
@@ -307,10 +323,14 @@ def _rmsprop_cases():
             "the step used the old average: update s first, then divide by sqrt(s_new) + eps.":
                 (theta - lr * g / old, s_new),
             _TWICE: rmsprop_step(theta_new, s_new, g, lr, alpha, eps),
+            "the new squared gradient enters s with the weight 1 - alpha: s = alpha * s + (1 - alpha) * "
+            "grad**2, so that s stays an average.": (theta - lr * g / (np.sqrt(s_full) + eps), s_full),
+            "you summed the squared gradients of all parameters into one number: RMSprop keeps one average "
+            "per parameter, the elementwise grad**2, so that each parameter gets its own scale.":
+                (theta - lr * g / (np.sqrt(s_pooled) + eps), s_pooled),
             **({"s averages the *squared* gradient: (1 - alpha) * grad**2, not (1 - alpha) * grad.":
                 _rmsprop_unsquared(theta, s, g, lr, alpha, eps)} if np.all(alpha * s + (1 - alpha) * g >= 0) else {}),
-            **({"eps is missing: eps belongs in the denominator, sqrt(s_new) + eps, as PyTorch adds it.":
-                (theta - lr * g / np.sqrt(s_new), s_new)} if np.all(s_new > 0) else {}),
+            **({no_eps: (theta - lr * g / np.sqrt(s_new), s_new)} if np.all(s_new > 0) else {}),
         }, returns=("theta_new", "s_new"), invalid_hint=_RMSPROP_NAN, divide_hint=_RMSPROP_NAN))
     return cases
 
@@ -325,59 +345,83 @@ def check_rmsprop_step(rmsprop_step):
 
 _ADAM_ZERO = ("numpy divided by zero at t = 1: is your bias correction 1 - beta**(t - 1)? Steps count "
               "from t = 1, so the first step divides by 1 - beta1 = 0.1, not by 0.")
+_ADAM_NEGATIVE = ("numpy took the square root of a negative number: v and v_hat are averages of squares and "
+                  "never negative. Is the gradient squared in v (grad**2), and is the bias correction a power, "
+                  "1 - beta2**t, not 1 - beta2 * t (which is negative from t = 2 on)?")
 
 
 def _adam_cases():
     f32 = np.float32
     inputs = [
         ("the first step, t = 1: bias correction makes every parameter move by about lr",
-         np.array([1.0, -1.0, 0.5]), np.zeros(3), np.zeros(3), np.array([0.5, -2.0, 1e-3]), 1, 0.1, 0.9, 0.999),
+         np.array([1.0, -1.0, 0.5]), np.zeros(3), np.zeros(3), np.array([0.5, -2.0, 1e-3]), 1, 0.1, 0.9, 0.999,
+         1e-8),
         ("step t = 3, with averages from the steps before", np.array([0.2, -0.4]), np.array([0.05, -0.1]),
-         np.array([1e-3, 4e-3]), np.array([0.3, 0.1]), 3, 0.01, 0.9, 0.999),
+         np.array([1e-3, 4e-3]), np.array([0.3, 0.1]), 3, 0.01, 0.9, 0.999, 1e-8),
         ("the gradient changed sign, but m still points the old way", np.array([0.1]), np.array([0.5]),
-         np.array([0.3]), np.array([-0.2]), 10, 0.05, 0.9, 0.999),
+         np.array([0.3]), np.array([-0.2]), 10, 0.05, 0.9, 0.999, 1e-8),
         ("late in training, t = 1000: the correction has almost vanished", np.array([[1.0, 2.0], [3.0, 4.0]]),
          np.array([[0.1, -0.1], [0.0, 0.2]]), np.array([[0.01, 0.01], [0.0, 0.04]]),
-         np.array([[0.5, -0.5], [0.0, 1.0]]), 1000, 0.001, 0.9, 0.999),
+         np.array([[0.5, -0.5], [0.0, 1.0]]), 1000, 0.001, 0.9, 0.999, 1e-8),
         ("t = 2 with beta1 = 0.5, beta2 = 0.9", np.array([1.0, 1.0]), np.array([1.0, -1.0]),
-         np.array([1.0, 1.0]), np.array([3.0, -0.5]), 2, 0.1, 0.5, 0.9),
+         np.array([1.0, 1.0]), np.array([3.0, -0.5]), 2, 0.1, 0.5, 0.9, 1e-8),
+        ("eps = 1e-3, about the size of sqrt(v_hat): eps damps the steps of small gradients",
+         np.array([0.5, -0.5]), np.array([0.01, 0.0]), np.array([1e-4, 1e-6]), np.array([0.02, -1e-3]), 5,
+         0.01, 0.9, 0.999, 1e-3),
         ("integer inputs give float64", np.array([1, -1]), np.array([0, 0]), np.array([0, 0]),
-         np.array([2, -4]), 1, 0.5, 0.9, 0.999),
+         np.array([2, -4]), 1, 0.5, 0.9, 0.999, 1e-8),
         ("float32 stays float32", np.array([1.0, -1.0], dtype=f32), np.array([0.1, 0.0], dtype=f32),
-         np.array([0.01, 0.0], dtype=f32), np.array([0.5, 0.25], dtype=f32), 2, 0.01, 0.9, 0.999),
+         np.array([0.01, 0.0], dtype=f32), np.array([0.5, 0.25], dtype=f32), 2, 0.01, 0.9, 0.999, 1e-8),
     ]
     cases = []
-    for description, theta, m, v, g, t, lr, b1, b2 in inputs:
-        theta_new, m_new, v_new = adam_step(theta, m, v, g, t, lr, b1, b2)
+    for description, theta, m, v, g, t, lr, b1, b2, eps in inputs:
+        theta_new, m_new, v_new = adam_step(theta, m, v, g, t, lr, b1, b2, eps)
         m_hat, v_hat = m_new / (1 - b1 ** t), v_new / (1 - b2 ** t)
         looped = (theta, m, v)
         for k in range(1, t + 1):
-            looped = adam_step(*looped, g, k, lr, b1, b2)
+            looped = adam_step(*looped, g, k, lr, b1, b2, eps)
+        m_full, v_full = b1 * m + g, b2 * v + g * g  # without the weights 1 - beta
+        old_hat = (m / (1 - b1 ** t), v / (1 - b2 ** t))
         mistakes = {
             "no bias correction: at small t, m and v are too small because they start at zero; divide "
             "them by 1 - beta1**t and 1 - beta2**t before the step.":
-                (theta - lr * m_new / (np.sqrt(v_new) + 1e-8), m_new, v_new),
+                (theta - lr * m_new / (np.sqrt(v_new) + eps), m_new, v_new),
             "only m is corrected: v needs its own correction, v / (1 - beta2**t).":
-                (theta - lr * m_hat / (np.sqrt(v_new) + 1e-8), m_new, v_new),
+                (theta - lr * m_hat / (np.sqrt(v_new) + eps), m_new, v_new),
             "only v is corrected: m needs its own correction, m / (1 - beta1**t).":
-                (theta - lr * m_new / (np.sqrt(v_hat) + 1e-8), m_new, v_new),
+                (theta - lr * m_new / (np.sqrt(v_hat) + eps), m_new, v_new),
+            "the corrections are swapped: m, the average of the gradient, is divided by 1 - beta1**t, and v, "
+            "the average of its square, by 1 - beta2**t.":
+                (theta - lr * (m_new / (1 - b2 ** t)) / (np.sqrt(v_new / (1 - b1 ** t)) + eps), m_new, v_new),
+            "the new gradient enters m with the weight 1 - beta1, and its square enters v with 1 - beta2: "
+            "m = beta1 * m + (1 - beta1) * grad, so that m and v stay averages.":
+                (theta - lr * (m_full / (1 - b1 ** t)) / (np.sqrt(v_full / (1 - b2 ** t)) + eps), m_full, v_full),
+            "the step used the old averages: update m and v first, then correct the new ones and step.":
+                (theta - lr * old_hat[0] / (np.sqrt(old_hat[1]) + eps), m_new, v_new),
+            "the values are in the wrong order: return (theta_new, m_new, v_new), in that order.":
+                (theta_new, v_new, m_new),
             "you returned the corrected m_hat and v_hat; return the plain averages m and v, which the "
             "next step continues from (it corrects them afresh with its own t).": (theta_new, m_hat, v_hat),
             "the step has the wrong sign: theta - lr * m_hat / (sqrt(v_hat) + eps).":
                 (2 * theta - theta_new, m_new, v_new),
             "eps is inside the square root; Adam adds it outside: sqrt(v_hat) + eps.":
-                (theta - lr * m_hat / np.sqrt(v_hat + 1e-8), m_new, v_new),
+                (theta - lr * m_hat / np.sqrt(v_hat + eps), m_new, v_new),
             "you repeated the update t times; t only numbers this step for the bias correction: one call "
             "is one step.": looped,
             "the bias correction uses t + 1; this is step t, so divide by 1 - beta**t.":
-                adam_step(theta, m, v, g, t + 1, lr, b1, b2),
+                adam_step(theta, m, v, g, t + 1, lr, b1, b2, eps),
         }
         if t > 1:
             mistakes["the bias correction uses t - 1; this is step t, so divide by 1 - beta**t."] = \
-                adam_step(theta, m, v, g, t - 1, lr, b1, b2)
-        cases.append(Case(description, (theta, m, v, g, t, lr, b1, b2), (theta_new, m_new, v_new),
-                          names=("theta", "m", "v", "grad", "t", "lr", "beta1", "beta2"), mistakes=mistakes,
-                          divide_hint=_ADAM_ZERO if t == 1 else None, returns=("theta_new", "m_new", "v_new")))
+                adam_step(theta, m, v, g, t - 1, lr, b1, b2, eps)
+        if np.all(v_hat > 0):
+            mistakes["eps is missing: the step is lr * m_hat / (sqrt(v_hat) + eps)" +
+                     ("." if eps == 1e-8 else f", with the eps the caller gives (eps = {eps:g} here, not 1e-8).")] = \
+                (theta - lr * m_hat / np.sqrt(v_hat), m_new, v_new)
+        cases.append(Case(description, (theta, m, v, g, t, lr, b1, b2, eps), (theta_new, m_new, v_new),
+                          names=("theta", "m", "v", "grad", "t", "lr", "beta1", "beta2", "eps"), mistakes=mistakes,
+                          divide_hint=_ADAM_ZERO if t == 1 else None, invalid_hint=_ADAM_NEGATIVE,
+                          returns=("theta_new", "m_new", "v_new")))
     return cases
 
 
@@ -416,7 +460,17 @@ def _cosine_cases():
                 lr0 - (lr0 - eta_min) * t_float / T_max,
             "t // T_max is integer division (0 before the end): use t / T_max.":
                 eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * (t_float // T_max))) / 2,
+            "the cosine part scales lr0 - eta_min, not lr0: with lr0 alone the schedule starts at lr0 + eta_min.":
+                eta_min + lr0 * (1 + cosine) / 2,
+            "the angle is pi * t / T_max, half a circle over the run; with 2 * pi the rate comes back up to lr0 "
+            "at the end.": eta_min + (lr0 - eta_min) * (1 + np.cos(2 * np.pi * t_float / T_max)) / 2,
         }
+        if not np.any(t_float == 0):
+            # A lost / 2 fails at t = 0 (case 1: 2 * lr0 - eta_min), so at t > 0 it is no longer a suspect
+            # where it gives the same values as another mistake (t // T_max halfway, say).
+            lost_half = mistakes["the factor (1 + cos) / 2 lost its / 2: it must go from 1 down to 0."]
+            if any(np.allclose(lost_half, other) for hint, other in mistakes.items() if not hint.startswith("the factor")):
+                del mistakes["the factor (1 + cos) / 2 lost its / 2: it must go from 1 down to 0."]
         cases.append(Case(description, (t, lr0, T_max, eta_min), cosine_annealing(t, lr0, T_max, eta_min),
                           names=("t", "lr0", "T_max", "eta_min"), mistakes=mistakes))
     return cases
