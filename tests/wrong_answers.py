@@ -1099,6 +1099,11 @@ def momentum_step_without_lr(theta, v, grad, lr, momentum):
 def momentum_step_upcasts_to_float64(theta, v, grad, lr, momentum):
     v_new = momentum * np.asarray(v, dtype=np.float64) + grad
     return np.asarray(theta, dtype=np.float64) - lr * v_new, v_new
+def minibatches_loop_stops_at_n_minus_1(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X) - 1, batch_size)]
+
+
 
 
 # Exercise 7.4 rmsprop_step --------------------------------------------------------------------
@@ -1159,6 +1164,23 @@ def adam_step_correction_with_t_minus_1(theta, m, v, grad, t, lr=1e-3, beta1=0.9
 
 def adam_step_returns_corrected_averages(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_hat = (beta1 * m + (1 - beta1) * grad) / (1 - beta1 ** t)
+def momentum_step_lr_inside_velocity(theta, v, grad, lr, momentum):
+    v_new = momentum * v + lr * grad  # the other textbook form
+    return theta - v_new, v_new
+
+
+def momentum_step_nesterov(theta, v, grad, lr, momentum):
+    v_new = momentum * v + grad
+    return theta - lr * (grad + momentum * v_new), v_new
+
+
+def momentum_step_subtracts_in_place_from_a_copy(theta, v, grad, lr, momentum):
+    v_new = momentum * v + grad
+    theta_new = theta.copy()
+    theta_new -= lr * v_new  # fails for an integer theta: the copy is an integer array
+    return theta_new, v_new
+
+
     v_hat = (beta2 * v + (1 - beta2) * grad ** 2) / (1 - beta2 ** t)
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
 
@@ -1199,6 +1221,26 @@ def cosine_lr_without_half(t, lr0, T_max, eta_min=0.0):
 
 def cosine_lr_without_pi(t, lr0, T_max, eta_min=0.0):
     return eta_min + (lr0 - eta_min) * (1 + np.cos(t / T_max)) / 2
+
+
+def rmsprop_step_ignores_eps_argument(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return theta - lr * grad / (np.sqrt(s_new) + 1e-8), s_new
+
+
+def rmsprop_step_one_average_for_all(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * np.sum(grad ** 2)
+    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+def rmsprop_step_without_one_minus_alpha(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + grad ** 2
+    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+def rmsprop_step_float64_scalar_eps(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return theta - lr * grad / (np.sqrt(s_new) + np.float64(eps)), s_new  # upcasts float32
 
 
 def cosine_lr_runs_backwards(t, lr0, T_max, eta_min=0.0):
@@ -1250,6 +1292,60 @@ def two_layer_forward_no_hidden_relu(X, W1, b1, W2, b2):
 
 def two_layer_forward_no_output_sigmoid(X, W1, b1, W2, b2):
     return _relu((1.0 * X) @ W1 + b1) @ W2 + b2
+def adam_step_ignores_eps_argument(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + 1e-8), m_new, v_new
+
+
+def adam_step_without_eps(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    return theta - lr * (m_new / (1 - beta1 ** t)) / np.sqrt(v_new / (1 - beta2 ** t)), m_new, v_new
+
+
+def adam_step_returns_v_before_m(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), v_new, m_new
+
+
+def adam_step_corrections_swapped(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m_new / (1 - beta2 ** t), v_new / (1 - beta1 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def adam_step_without_one_minus_beta(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + grad
+    v_new = beta2 * v + grad ** 2
+    m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def adam_step_steps_with_old_averages(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    theta_new = theta - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return theta_new, beta1 * m + (1 - beta1) * grad, beta2 * v + (1 - beta2) * grad ** 2
+
+
+def adam_step_beta_times_t(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m_new / (1 - beta1 * t), v_new / (1 - beta2 * t)  # * for **: negative from t = 2
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def adam_step_float64_scalar_correction(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    # PyTorch's arrangement; np.sqrt of a Python float is a numpy float64 scalar, which upcasts float32
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    denom = np.sqrt(v_new) / np.sqrt(1 - beta2 ** t) + eps
+    return theta - lr / (1 - beta1 ** t) * m_new / denom, m_new, v_new
+
+
 
 
 def two_layer_forward_activations_swapped(X, W1, b1, W2, b2):
@@ -1280,6 +1376,14 @@ def layer_shapes_without_the_batch(N, layer_sizes):
 # Exercise 3.4 count_parameters ---------------------------------------------------------------
 def count_parameters_forgot_biases(layer_sizes):
     return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+def cosine_lr_scales_lr0(t, lr0, T_max, eta_min=0.0):
+    return eta_min + lr0 * (1 + np.cos(np.pi * t / T_max)) / 2
+
+
+def cosine_lr_full_circle(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(2 * np.pi * t / T_max)) / 2
+
+
 
 
 def count_parameters_biases_per_input(layer_sizes):
@@ -2510,7 +2614,8 @@ WRONG_ANSWERS = {
                           (minibatches_with_replacement, "every row must appear once per epoch"),
                           (minibatches_global_random_state, "draw the order from the `rng` argument"),
                           (minibatches_fixed_seed_inside, "the order ignores the `rng` argument"),
-                          (minibatches_shuffles_the_input_in_place, "in place")],
+                          (minibatches_shuffles_the_input_in_place, "in place"),
+                          (minibatches_loop_stops_at_n_minus_1, "short of N")],
     "ex7_2_batch_size_for_noise": [(batch_size_for_noise_too_noisy, "above the target"),
                                    (batch_size_for_noise_largest_batch, "the smallest gives the cheapest steps"),
                                    (batch_size_for_noise_returns_the_noise, "looks like a noise level"),
@@ -2522,7 +2627,10 @@ WRONG_ANSWERS = {
                             (momentum_step_twice, "you took the step twice"),
                             (momentum_step_in_place, "in place"),
                             (momentum_step_without_lr, "the learning rate is missing"),
-                            (momentum_step_upcasts_to_float64, "dtype float32")],
+                            (momentum_step_upcasts_to_float64, "dtype float32"),
+                            (momentum_step_lr_inside_velocity, "your v holds lr times the gradients"),
+                            (momentum_step_nesterov, "Nesterov"),
+                            (momentum_step_subtracts_in_place_from_a_copy, "An in-place operator")],
     "ex7_4_rmsprop_step": [(rmsprop_step_eps_inside_sqrt, "eps is inside the square root"),
                            (rmsprop_step_without_sqrt, "the square root is missing"),
                            (rmsprop_step_alpha_swapped, "alpha and 1 - alpha are swapped"),
@@ -2530,21 +2638,35 @@ WRONG_ANSWERS = {
                            (rmsprop_step_twice, "you took the step twice"),
                            (rmsprop_step_gradient_not_squared, "averages the *squared* gradient"),
                            (rmsprop_step_without_eps, "eps belongs in the denominator"),
-                           (rmsprop_step_returns_s_first, "the values are in the wrong order: return (theta_new, s_new)")],
+                           (rmsprop_step_returns_s_first, "the values are in the wrong order: return (theta_new, s_new)"),
+                           (rmsprop_step_ignores_eps_argument, "instead of the `eps` argument"),
+                           (rmsprop_step_one_average_for_all, "one average per parameter"),
+                           (rmsprop_step_without_one_minus_alpha, "with the weight 1 - alpha"),
+                           (rmsprop_step_float64_scalar_eps, "numpy float64 *scalar*")],
     "ex7_5_adam_step": [(adam_step_without_bias_correction, "no bias correction"),
                         (adam_step_correction_with_t_minus_1, "1 - beta**(t - 1)"),
                         (adam_step_returns_corrected_averages, "you returned the corrected m_hat and v_hat"),
                         (adam_step_loops_t_times, "you repeated the update t times"),
                         (adam_step_eps_inside_sqrt, "eps is inside the square root"),
                         (adam_step_corrects_only_m, "only m is corrected"),
-                        (adam_step_upcasts_to_float64, "dtype float32")],
+                        (adam_step_upcasts_to_float64, "dtype float32"),
+                        (adam_step_ignores_eps_argument, "with the eps the caller gives"),
+                        (adam_step_without_eps, "eps is missing"),
+                        (adam_step_returns_v_before_m, "wrong order: return (theta_new, m_new, v_new)"),
+                        (adam_step_corrections_swapped, "the corrections are swapped"),
+                        (adam_step_without_one_minus_beta, "so that m and v stay averages"),
+                        (adam_step_steps_with_old_averages, "the step used the old averages"),
+                        (adam_step_beta_times_t, "not 1 - beta2 * t"),
+                        (adam_step_float64_scalar_correction, "numpy float64 *scalar*")],
     "ex7_6_cosine_lr": [(cosine_lr_without_half, "lost its / 2"),
                         (cosine_lr_without_pi, "the angle needs pi"),
                         (cosine_lr_runs_backwards, "the schedule runs backwards"),
                         (cosine_lr_forgets_eta_min, "eta_min is missing"),
                         (cosine_lr_linear_decay, "a straight line"),
                         (cosine_lr_integer_division, "integer division"),
-                        (cosine_lr_math_cos, None)],
+                        (cosine_lr_math_cos, "use numpy's (np.cos"),
+                        (cosine_lr_scales_lr0, "scales lr0 - eta_min, not lr0"),
+                        (cosine_lr_full_circle, "with 2 * pi")],
     "ex3_1_dense_forward": [(dense_forward_forgot_bias, "the bias is missing"),
                             (dense_forward_bias_subtracted, "wrong sign"),
                             (dense_forward_transposed_weights, "W is transposed"),
