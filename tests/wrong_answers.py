@@ -1041,6 +1041,11 @@ def minibatches_shuffles_the_input_in_place(X, y, batch_size, rng):
     return [(X[s:s + batch_size].copy(), y[s:s + batch_size].copy()) for s in range(0, len(X), batch_size)]
 
 
+def minibatches_loop_stops_at_n_minus_1(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X) - 1, batch_size)]
+
+
 # Exercise 7.2 batch_size_for_noise ------------------------------------------------------------
 def batch_size_for_noise_too_noisy():
     return 16
@@ -1099,11 +1104,23 @@ def momentum_step_without_lr(theta, v, grad, lr, momentum):
 def momentum_step_upcasts_to_float64(theta, v, grad, lr, momentum):
     v_new = momentum * np.asarray(v, dtype=np.float64) + grad
     return np.asarray(theta, dtype=np.float64) - lr * v_new, v_new
-def minibatches_loop_stops_at_n_minus_1(X, y, batch_size, rng):
-    order = rng.permutation(len(X))
-    return [(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in range(0, len(X) - 1, batch_size)]
 
 
+def momentum_step_lr_inside_velocity(theta, v, grad, lr, momentum):
+    v_new = momentum * v + lr * grad  # the other textbook form
+    return theta - v_new, v_new
+
+
+def momentum_step_nesterov(theta, v, grad, lr, momentum):
+    v_new = momentum * v + grad
+    return theta - lr * (grad + momentum * v_new), v_new
+
+
+def momentum_step_subtracts_in_place_from_a_copy(theta, v, grad, lr, momentum):
+    v_new = momentum * v + grad
+    theta_new = theta.copy()
+    theta_new -= lr * v_new  # fails for an integer theta: the copy is an integer array
+    return theta_new, v_new
 
 
 # Exercise 7.4 rmsprop_step --------------------------------------------------------------------
@@ -1148,6 +1165,26 @@ def rmsprop_step_returns_s_first(theta, s, grad, lr, alpha=0.99, eps=1e-8):
     return s_new, theta - lr * grad / (np.sqrt(s_new) + eps)
 
 
+def rmsprop_step_ignores_eps_argument(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return theta - lr * grad / (np.sqrt(s_new) + 1e-8), s_new
+
+
+def rmsprop_step_one_average_for_all(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * np.sum(grad ** 2)
+    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+def rmsprop_step_without_one_minus_alpha(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + grad ** 2
+    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
+
+
+def rmsprop_step_float64_scalar_eps(theta, s, grad, lr, alpha=0.99, eps=1e-8):
+    s_new = alpha * s + (1 - alpha) * grad ** 2
+    return theta - lr * grad / (np.sqrt(s_new) + np.float64(eps)), s_new  # upcasts float32
+
+
 # Exercise 7.5 adam_step -----------------------------------------------------------------------
 def adam_step_without_bias_correction(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_new = beta1 * m + (1 - beta1) * grad
@@ -1164,23 +1201,6 @@ def adam_step_correction_with_t_minus_1(theta, m, v, grad, t, lr=1e-3, beta1=0.9
 
 def adam_step_returns_corrected_averages(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_hat = (beta1 * m + (1 - beta1) * grad) / (1 - beta1 ** t)
-def momentum_step_lr_inside_velocity(theta, v, grad, lr, momentum):
-    v_new = momentum * v + lr * grad  # the other textbook form
-    return theta - v_new, v_new
-
-
-def momentum_step_nesterov(theta, v, grad, lr, momentum):
-    v_new = momentum * v + grad
-    return theta - lr * (grad + momentum * v_new), v_new
-
-
-def momentum_step_subtracts_in_place_from_a_copy(theta, v, grad, lr, momentum):
-    v_new = momentum * v + grad
-    theta_new = theta.copy()
-    theta_new -= lr * v_new  # fails for an integer theta: the copy is an integer array
-    return theta_new, v_new
-
-
     v_hat = (beta2 * v + (1 - beta2) * grad ** 2) / (1 - beta2 ** t)
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
 
@@ -1214,84 +1234,6 @@ def adam_step_upcasts_to_float64(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
 
 
-# Exercise 7.6 cosine_lr -----------------------------------------------------------------------
-def cosine_lr_without_half(t, lr0, T_max, eta_min=0.0):
-    return eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * t / T_max))
-
-
-def cosine_lr_without_pi(t, lr0, T_max, eta_min=0.0):
-    return eta_min + (lr0 - eta_min) * (1 + np.cos(t / T_max)) / 2
-
-
-def rmsprop_step_ignores_eps_argument(theta, s, grad, lr, alpha=0.99, eps=1e-8):
-    s_new = alpha * s + (1 - alpha) * grad ** 2
-    return theta - lr * grad / (np.sqrt(s_new) + 1e-8), s_new
-
-
-def rmsprop_step_one_average_for_all(theta, s, grad, lr, alpha=0.99, eps=1e-8):
-    s_new = alpha * s + (1 - alpha) * np.sum(grad ** 2)
-    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
-
-
-def rmsprop_step_without_one_minus_alpha(theta, s, grad, lr, alpha=0.99, eps=1e-8):
-    s_new = alpha * s + grad ** 2
-    return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
-
-
-def rmsprop_step_float64_scalar_eps(theta, s, grad, lr, alpha=0.99, eps=1e-8):
-    s_new = alpha * s + (1 - alpha) * grad ** 2
-    return theta - lr * grad / (np.sqrt(s_new) + np.float64(eps)), s_new  # upcasts float32
-
-
-def cosine_lr_runs_backwards(t, lr0, T_max, eta_min=0.0):
-    return eta_min + (lr0 - eta_min) * (1 - np.cos(np.pi * t / T_max)) / 2
-
-
-def cosine_lr_forgets_eta_min(t, lr0, T_max, eta_min=0.0):
-    return lr0 * (1 + np.cos(np.pi * t / T_max)) / 2
-
-
-def cosine_lr_linear_decay(t, lr0, T_max, eta_min=0.0):
-    return lr0 - (lr0 - eta_min) * t / T_max
-
-
-def cosine_lr_integer_division(t, lr0, T_max, eta_min=0.0):
-    return eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * (t // T_max))) / 2
-
-
-def cosine_lr_math_cos(t, lr0, T_max, eta_min=0.0):
-    import math
-    return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2
-
-
-# Exercise 3.1 dense_forward ------------------------------------------------------------------
-def dense_forward_forgot_bias(A_prev, W, b):
-    return (1.0 * A_prev) @ W
-
-
-def dense_forward_bias_subtracted(A_prev, W, b):
-    return (1.0 * A_prev) @ W - b
-
-
-def dense_forward_transposed_weights(A_prev, W, b):
-    return (1.0 * A_prev) @ W.T + b
-
-
-def dense_forward_integer_dtype(A_prev, W, b):
-    return A_prev @ W + b
-
-
-# Exercise 3.2 two_layer_forward --------------------------------------------------------------
-def _relu(z):
-    return np.maximum(1.0 * z, 0)
-
-
-def two_layer_forward_no_hidden_relu(X, W1, b1, W2, b2):
-    return _stable_sigmoid((1.0 * X) @ W1 @ W2 + b1 @ W2 + b2)
-
-
-def two_layer_forward_no_output_sigmoid(X, W1, b1, W2, b2):
-    return _relu((1.0 * X) @ W1 + b1) @ W2 + b2
 def adam_step_ignores_eps_argument(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad ** 2
@@ -1346,6 +1288,72 @@ def adam_step_float64_scalar_correction(theta, m, v, grad, t, lr=1e-3, beta1=0.9
     return theta - lr / (1 - beta1 ** t) * m_new / denom, m_new, v_new
 
 
+# Exercise 7.6 cosine_lr -----------------------------------------------------------------------
+def cosine_lr_without_half(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * t / T_max))
+
+
+def cosine_lr_without_pi(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(t / T_max)) / 2
+
+
+def cosine_lr_runs_backwards(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 - np.cos(np.pi * t / T_max)) / 2
+
+
+def cosine_lr_forgets_eta_min(t, lr0, T_max, eta_min=0.0):
+    return lr0 * (1 + np.cos(np.pi * t / T_max)) / 2
+
+
+def cosine_lr_linear_decay(t, lr0, T_max, eta_min=0.0):
+    return lr0 - (lr0 - eta_min) * t / T_max
+
+
+def cosine_lr_integer_division(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * (t // T_max))) / 2
+
+
+def cosine_lr_math_cos(t, lr0, T_max, eta_min=0.0):
+    import math
+    return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2
+
+
+def cosine_lr_scales_lr0(t, lr0, T_max, eta_min=0.0):
+    return eta_min + lr0 * (1 + np.cos(np.pi * t / T_max)) / 2
+
+
+def cosine_lr_full_circle(t, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1 + np.cos(2 * np.pi * t / T_max)) / 2
+
+
+# Exercise 3.1 dense_forward ------------------------------------------------------------------
+def dense_forward_forgot_bias(A_prev, W, b):
+    return (1.0 * A_prev) @ W
+
+
+def dense_forward_bias_subtracted(A_prev, W, b):
+    return (1.0 * A_prev) @ W - b
+
+
+def dense_forward_transposed_weights(A_prev, W, b):
+    return (1.0 * A_prev) @ W.T + b
+
+
+def dense_forward_integer_dtype(A_prev, W, b):
+    return A_prev @ W + b
+
+
+# Exercise 3.2 two_layer_forward --------------------------------------------------------------
+def _relu(z):
+    return np.maximum(1.0 * z, 0)
+
+
+def two_layer_forward_no_hidden_relu(X, W1, b1, W2, b2):
+    return _stable_sigmoid((1.0 * X) @ W1 @ W2 + b1 @ W2 + b2)
+
+
+def two_layer_forward_no_output_sigmoid(X, W1, b1, W2, b2):
+    return _relu((1.0 * X) @ W1 + b1) @ W2 + b2
 
 
 def two_layer_forward_activations_swapped(X, W1, b1, W2, b2):
@@ -1376,14 +1384,6 @@ def layer_shapes_without_the_batch(N, layer_sizes):
 # Exercise 3.4 count_parameters ---------------------------------------------------------------
 def count_parameters_forgot_biases(layer_sizes):
     return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
-def cosine_lr_scales_lr0(t, lr0, T_max, eta_min=0.0):
-    return eta_min + lr0 * (1 + np.cos(np.pi * t / T_max)) / 2
-
-
-def cosine_lr_full_circle(t, lr0, T_max, eta_min=0.0):
-    return eta_min + (lr0 - eta_min) * (1 + np.cos(2 * np.pi * t / T_max)) / 2
-
-
 
 
 def count_parameters_biases_per_input(layer_sizes):
