@@ -123,7 +123,8 @@ def test_the_sliders_reach_double_the_lesson_start_values():
 
 def test_perceptron_explorer_refuses_bad_data_with_a_clear_message():
     X, y = datasets.make_blobs(20, seed=0)
-    with pytest.raises(ValueError, match=r"X of shape \(N, 2\) and y of shape \(N,\), got X \(20, 2\) and y \(19,\)"):
+    expected = r"X of shape \(N, 2\) and y of shape \(N,\), got X \(20, 2\) and y \(19,\)"
+    with pytest.raises(ValueError, match=expected):
         perceptron_explorer(X, y[:-1])
     with pytest.raises(ValueError, match="labels 0 and 1"):
         perceptron_explorer(X, y + 1)

@@ -1,4 +1,4 @@
-"""The explorer base: redraws, challenges, errors under the figure, re-run cells, clicks, a picture without a kernel."""
+"""The explorer base: redraws, challenges, errors under the figure, re-run cells, clicks, a static picture."""
 
 import base64
 import io

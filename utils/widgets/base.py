@@ -78,6 +78,7 @@ ipywidgets and matplotlib are imported with this module, never by ``import utils
 
 import base64
 import contextlib
+import html
 import io
 import traceback
 import warnings
@@ -166,7 +167,8 @@ def register_explorer(factory=None, *, sweeps=None, skip=(), context=None):
     the factory, unchanged
     """
     def decorate(fn):
-        EXPLORERS[fn.__name__] = ExplorerInfo(fn.__name__, fn, dict(sweeps or {}), tuple(skip), dict(context or {}))
+        EXPLORERS[fn.__name__] = ExplorerInfo(fn.__name__, fn, dict(sweeps or {}), tuple(skip),
+                                              dict(context or {}))
         return fn
     return decorate(factory) if factory is not None else decorate
 
@@ -238,10 +240,15 @@ class Challenge:
         return f"Challenge({self.description!r}, met={self.met})"
 
 
+def _challenge_mark(challenge):
+    if challenge.met:
+        return "&#9989; met"
+    return "&#9745; met before" if challenge.ever_met else "&#9744; not yet"
+
+
 def _challenges_html(challenges):
-    items = "".join(
-        f"<li style='list-style:none'>{'&#9989; met' if c.met else ('&#9745; met before' if c.ever_met else '&#9744; not yet')}"
-        f" &mdash; {c.description}</li>" for c in challenges)
+    items = "".join(f"<li style='list-style:none'>{_challenge_mark(c)} &mdash; {html.escape(c.description)}</li>"
+                    for c in challenges)
     return f"<b>Challenges</b><ul style='margin:2px 0; padding-left:4px'>{items}</ul>"
 
 

@@ -265,7 +265,7 @@ def draw_minima(ax, surface, zorder=4):
 
 
 def surface_height(surface, L):
-    r"""The height drawn in 3-D: :math:`\log_{10}(1 + L - L^*)` where contours are on a log scale, else :math:`L`."""
+    r"""The height drawn in 3-D: :math:`\log_{10}(1 + L - L^*)` where contours are log-spaced, else :math:`L`."""
     if surface.log_levels and lowest(surface) is not None:
         return np.log10(1.0 + np.maximum(L - lowest(surface), 0.0))
     return L
@@ -296,6 +296,25 @@ def draw_surface_3d(ax, surface, *, n=31):
         axis.set_major_locator(MaxNLocator(4))
     ax.tick_params(labelsize=7, pad=-2)
     return mesh
+
+
+def loss_axis(ax, scale="log", title=None):
+    """Set a loss axis to a log (or symlog) scale with few ticks, for fast redraws.
+
+    An axis redrawn on its own (``Explorer.stale``) costs about its tick count: a log axis over
+    fifteen decades has over a hundred minor ticks, so minor ticks are left out and at most seven
+    major ones kept; a title at a fixed height spares matplotlib measuring the tick labels.
+    """
+    from matplotlib.ticker import LogLocator, NullLocator, SymmetricalLogLocator
+
+    ax.set_yscale(scale)
+    if scale == "log":
+        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))
+    else:
+        ax.yaxis.set_major_locator(SymmetricalLogLocator(base=10, linthresh=1.0))
+    ax.yaxis.set_minor_locator(NullLocator())
+    if title is not None:
+        ax.set_title(title, fontsize=10, y=1.0, pad=6)
 
 
 def clip_path(path, xlim, ylim, margin=1.0):

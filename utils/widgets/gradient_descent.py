@@ -27,9 +27,9 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib import patheffects
 
 from .. import surfaces
-from .base import PATH, SURFACE, Challenge, Explorer, register_explorer
-from .descent import (GRAD_TOL, OPTIMIZER_NAMES, PATH_COLORS, clip_path, draw_contours, draw_minima, draw_surface_3d,
-                      loss_above_minimum, lowest, run_optimizer, surface_height)
+from .base import SURFACE, Challenge, Explorer, register_explorer
+from .descent import (GRAD_TOL, OPTIMIZER_NAMES, PATH_COLORS, clip_path, draw_contours, draw_minima,
+                      draw_surface_3d, loss_above_minimum, loss_axis, lowest, run_optimizer, surface_height)
 
 #: The learning-rate slider's range (a log slider): 1e-4 to 10.
 LR_RANGE = (1e-4, 10.0)
@@ -139,7 +139,8 @@ class GradientDescentExplorer(Explorer):
         c("beta1", widgets.FloatSlider(value=beta1, min=0.0, max=0.99, step=0.01, description="β₁ Adam"))
         c("beta2", widgets.FloatSlider(value=beta2, min=0.5, max=0.9999, step=0.0001, description="β₂ Adam",
                                        readout_format=".4f"))
-        c("steps", widgets.IntSlider(value=steps, min=1, max=MAX_STEPS, description="steps"), on_change=self._follow)
+        c("steps", widgets.IntSlider(value=steps, min=1, max=MAX_STEPS, description="steps"),
+          on_change=self._follow)
         x0, y0 = start_sliders(self.surface)
         x0.value, y0.value = float(start[0]), float(start[1])
         c("x0", x0)
@@ -214,7 +215,7 @@ class GradientDescentExplorer(Explorer):
         self.ax = fig.add_axes((0.06, 0.12, 0.25, 0.74))
         self.ax3 = fig.add_axes((0.32, 0.03, 0.34, 0.88), projection="3d")
         self.ax3.view_init(elev=38, azim=-62)
-        self.ax_loss = fig.add_axes((0.765, 0.12, 0.22, 0.74))
+        self.ax_loss = fig.add_axes((0.775, 0.12, 0.2, 0.74))  # its redraw region stays clear of the 3-D view
         color = PATH_COLORS[0]
         (self.line,) = self.ax.plot([], [], "-o", color=color, markersize=2, linewidth=1.4, zorder=5,
                                     path_effects=_OUTLINE, label="path")
@@ -229,7 +230,6 @@ class GradientDescentExplorer(Explorer):
         (self.line3,) = self.ax3.plot([], [], [], "-", color=color, linewidth=2, zorder=10)
         (self.current3,) = self.ax3.plot([], [], [], "o", color=color, markeredgecolor="black", markersize=6,
                                          zorder=11)
-        self.ax_loss.set_yscale("log")
         self.ax_loss.set_xlabel("step $t$")
         (self.loss_line,) = self.ax_loss.plot([], [], color=color, linewidth=1.6)
         (self.loss_now,) = self.ax_loss.plot([], [], "o", color=color, markeredgecolor="black", markersize=6)
@@ -248,8 +248,7 @@ class GradientDescentExplorer(Explorer):
         self.ax.set_title("\n".join(textwrap.wrap(s.title, 44)), fontsize=9 if len(s.title) > 44 else 10)
         self._surface_artists.append(draw_surface_3d(self.ax3, s))
         self.ax_loss.set_ylabel(r"$L(\theta_t) - L^*$" if lowest(s) is not None else r"$L(\theta_t)$")
-        self.ax_loss.set_yscale("log" if lowest(s) is not None else "symlog")
-        self.ax_loss.set_title("loss against step", fontsize=10)
+        loss_axis(self.ax_loss, "log" if lowest(s) is not None else "symlog", "loss against step")
         arrow = Line2D([], [], color="black", marker=r"$\rightarrow$", markersize=14, linestyle="none",
                        label=r"$-\nabla L(\theta_t)$, downhill")
         self.ax.legend(handles=[self.line, self.start_marker, arrow, *draw_minima_handles(s)],

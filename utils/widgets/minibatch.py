@@ -20,8 +20,8 @@ from matplotlib import patheffects
 
 from .. import datasets, optimizers, surfaces
 from ..layers import Parameter
-from .base import PATH, SURFACE, Challenge, Explorer, register_explorer
-from .descent import PATH_COLORS, SURFACE_CMAP, clip_path, contour_levels, draw_minima
+from .base import SURFACE, Challenge, Explorer, register_explorer
+from .descent import PATH_COLORS, SURFACE_CMAP, clip_path, contour_levels, draw_minima, loss_axis
 from .gradient_descent import _check_in, draw_minima_handles, nice_limits
 
 #: Rows of the default data set.
@@ -202,11 +202,11 @@ class MinibatchExplorer(Explorer):
         self.ax_data.set_title("the data; this batch in colour", fontsize=10)
         self.batch_points = self.ax_data.scatter([], [], s=36, c=PATH_COLORS[1], marker="s", edgecolors="black",
                                                  linewidths=0.5, zorder=4, label="this batch")
-        (self.fit,) = self.ax_data.plot([], [], color=color, linewidth=2, zorder=5, label=r"$\hat y = w x + b$ now")
-        self.ax_loss.set_yscale("log")
+        (self.fit,) = self.ax_data.plot([], [], color=color, linewidth=2, zorder=5,
+                                        label=r"$\hat y = w x + b$ now")
         self.ax_loss.set_xlabel("step $t$")
         self.ax_loss.set_ylabel(r"full-batch $L(\theta_t) - L^*$")
-        self.ax_loss.set_title("full-batch loss along the path", fontsize=10)
+        loss_axis(self.ax_loss, "log", "full-batch loss along the path")
         self.ax_loss.grid(True, alpha=0.3)
         (self.loss_line,) = self.ax_loss.plot([], [], color=color, linewidth=1.4)
         (self.loss_now,) = self.ax_loss.plot([], [], "o", color=color, markeredgecolor="black", markersize=6)
