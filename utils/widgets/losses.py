@@ -201,11 +201,13 @@ class SoftmaxExplorer(Explorer):
         self.axes = fig.subplots(1, 3)
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.8, wspace=0.35)
         positions = np.arange(self.CLASSES)
-        specs = (("logits z", (-10.5, 10.5)), ("probabilities softmax(z)", (0, 1.05)),
-                 (r"gradient $\partial L / \partial z$ = p - one_hot(y)", (-1.05, 1.05)))
+        specs = (("logits z", "logit $z_k$", (-10.5, 10.5)),
+                 ("probabilities softmax(z)", "probability $p_k$", (0, 1.05)),
+                 (r"gradient $\partial L / \partial z$ = p - one_hot(y)", r"$\partial L / \partial z_k$", (-1.05, 1.05)))
         self.bars = []
-        for ax, (title, ylim) in zip(self.axes, specs):
+        for ax, (title, ylabel, ylim) in zip(self.axes, specs):
             ax.set_title(title, fontsize=10)
+            ax.set_ylabel(ylabel)
             ax.set_ylim(*ylim)
             ax.set_xticks(positions, [f"class {k}" for k in positions])
             ax.set_xlabel("class k")
@@ -214,7 +216,6 @@ class SoftmaxExplorer(Explorer):
             for bar in bars:
                 self.animated(bar)
             self.bars.append(bars)
-        self.axes[0].set_ylabel("value")
         self.labels = [self.animated(self.axes[1].text(k, 0, "", ha="center", va="bottom", fontsize=9))
                        for k in positions]
         self.text = self.animated(fig.text(0.5, 0.93, "", ha="center", va="center", fontsize=11))
