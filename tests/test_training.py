@@ -606,3 +606,13 @@ def test_iterate_minibatches_covers_every_sample_once_when_shuffled():
 def test_iterate_minibatches_errors(X, y, batch_size, match):
     with pytest.raises(ValueError, match=match):
         list(iterate_minibatches(X, y, batch_size))
+
+
+def test_fit_shows_a_tqdm_bar_that_advances_once_per_epoch(capsys):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
+    model = Sequential(Dense(2, 2, rng=rng))
+    fit(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters(), lr=0.1), epochs=3, batch_size=8,
+        rng=rng, progress=True)
+    err = capsys.readouterr().err
+    assert "training: 100%" in err and "3/3" in err and "epoch 3: loss" in err

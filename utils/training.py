@@ -27,7 +27,6 @@ from ._training_checks import (check_model, check_optimizer, check_scheduler, ch
                                prepare_data)
 from ._validation import NonFiniteError, check_non_negative, check_positive, check_positive_int, check_rng
 from .losses import LOSSES, Loss, _cross_entropy_and_grad
-from .progress import ProgressBar
 
 #: Losses for which "accuracy" means something.
 _CLASSIFICATION = ("cross_entropy", "binary_cross_entropy")
@@ -353,7 +352,8 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, validation_data=Non
     rng : numpy.random.Generator, optional
         Shuffles the batches. The same rng state gives the same training run.
     progress : bool, default True
-        Show a progress bar (a widget in Jupyter, a line in a terminal).
+        Show a progress bar (``tqdm``: a widget in Jupyter, a line in a terminal), one step per
+        epoch, with the last epoch's :meth:`History.summary` beside it.
 
     Returns
     -------
@@ -401,23 +401,31 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, validation_data=Non
         early_stopping.reset()
 
     run = _Run(model, X, y, name, loss, optimizer, batch_size, rng, hard_labels)
-    bar = ProgressBar(epochs, "training") if progress else None
-    try:
-        for epoch in range(1, epochs + 1):
-            if _run_epoch(run, epoch, validation_data, scheduler, early_stopping):
-                break
-    except TrainingDiverged:
-        if bar:
-            bar.close(f"diverged at epoch {run.history.epochs + 1}")
-        raise
-    history = run.history
-    if early_stopping is not None:
-        early_stopping.restore(model)
-        history.best_epoch = early_stopping.best_epoch
-    if bar:
-        bar.close(history.summary() + (f" (stopped early; kept epoch {history.best_epoch})"
-                                       if history.stopped_early else ""))
+    with _progress_bar(epochs, progress) as bar:
+        try:
+            for epoch in range(1, epochs + 1):
+                stop = _run_epoch(run, epoch, validation_data, scheduler, early_stopping)
+                bar.update(1)
+                bar.set_postfix_str(run.history.summary(), refresh=False)
+                if stop:
+                    break
+        except TrainingDiverged:
+            bar.set_postfix_str(f"diverged at epoch {run.history.epochs + 1}")
+            raise
+        history = run.history
+        if early_stopping is not None:
+            early_stopping.restore(model)
+            history.best_epoch = early_stopping.best_epoch
+            if history.stopped_early:
+                bar.set_postfix_str(f"{history.summary()} (stopped early; kept epoch {history.best_epoch})")
     return history
+
+
+def _progress_bar(epochs, show):
+    """A tqdm bar over the epochs: a widget in Jupyter, a line in a terminal (disabled: does nothing)."""
+    from tqdm.auto import tqdm  # imported here: `import utils.training` stays light
+
+    return tqdm(total=epochs, desc="training", unit="epoch", disable=not show)
 
 
 @dataclass
