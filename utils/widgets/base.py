@@ -431,6 +431,8 @@ class Explorer:
 
     #: Format of the live image: "png", or "jpeg" for wide figures (much faster to encode).
     live_format = "png"
+    #: The axes a ``SURFACE`` change redraws (set in ``draw_static``); None: the whole figure.
+    surface_axes = None
 
     def __init__(self, *, figsize=(6, 4.5), challenges=()):
         self.controls, self.control_kinds = {}, {}
@@ -585,8 +587,10 @@ class Explorer:
                 if kind == SURFACE:
                     self.draw_surface()
                 self.update()
-        if kind == SURFACE:
+        if kind == SURFACE and self.surface_axes is None:
             self.image.redraw_background()
+        elif kind == SURFACE:  # only the axes that show the surface, and any that update() made stale
+            self.image.redraw_axes(list(dict.fromkeys([*self.surface_axes, *self._stale_axes])))
         elif self._stale_axes:
             self.image.redraw_axes(self._stale_axes)
         self._stale_axes = []

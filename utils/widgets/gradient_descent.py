@@ -239,6 +239,7 @@ class GradientDescentExplorer(Explorer):
                        self.current3, self.loss_line, self.loss_now, self.status_text):
             self.animated(artist)
         self._surface_artists = []
+        self._legend = None
 
     def draw_surface(self):
         for artist in self._surface_artists:
@@ -251,8 +252,11 @@ class GradientDescentExplorer(Explorer):
         loss_axis(self.ax_loss, "log" if lowest(s) is not None else "symlog", "loss against step")
         arrow = Line2D([], [], color="black", marker=r"$\rightarrow$", markersize=14, linestyle="none",
                        label=r"$-\nabla L(\theta_t)$, downhill")
-        self.ax.legend(handles=[self.line, self.start_marker, arrow, *draw_minima_handles(s)],
-                       loc="lower right", fontsize=7, framealpha=0.85).set_zorder(20)
+        legend = self.ax.legend(handles=[self.line, self.start_marker, arrow, *draw_minima_handles(s)],
+                                loc="lower right", fontsize=7, framealpha=0.9)
+        legend.set_zorder(20)  # dynamic, so that the path passes under it, never over it
+        self.animated(legend, replace=self._legend)  # removing the old legend detaches it from the axes
+        self._legend = self.ax.legend_ = legend
 
     def update(self):
         s, run, t = self.surface, self.run, self.t

@@ -17,6 +17,7 @@ full-batch loss along the path. The batches are drawn without replacement, epoch
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.lines import Line2D
 
 from .. import datasets, optimizers, surfaces
 from ..layers import Parameter
@@ -187,6 +188,7 @@ class MinibatchExplorer(Explorer):
         self.ax = fig.add_axes((0.055, 0.12, 0.27, 0.74))
         self.ax_data = fig.add_axes((0.41, 0.12, 0.25, 0.74))
         self.ax_loss = fig.add_axes((0.745, 0.12, 0.24, 0.74))
+        self.surface_axes = [self.ax, self.ax_data]  # noise and L2 leave the loss axes alone
         color = PATH_COLORS[0]
         outline = [patheffects.withStroke(linewidth=2.6, foreground="white")]
         (self.line,) = self.ax.plot([], [], "-o", color=color, markersize=2.5, linewidth=1.4, zorder=6,
@@ -214,8 +216,20 @@ class MinibatchExplorer(Explorer):
         self.end_text = self.ax_loss.text(0.97, 0.95, "", transform=self.ax_loss.transAxes, ha="right", va="top",
                                           fontsize=8, bbox=dict(boxstyle="round,pad=0.2", facecolor="white",
                                                                 alpha=0.85))
+        # The legends are drawn over the moving contours and batch points, so they are dynamic too.
+        legend = self.ax.legend(handles=[self.line, self.batch_min, *draw_minima_handles(surfaces.bowl())],
+                                labels=["path of SGD", "this batch's minimum", "full batch's minimum"],
+                                loc="lower right", fontsize=7, framealpha=0.9)
+        legend.set_zorder(20)
+        grey_points = Line2D([], [], marker="o", color="0.65", linestyle="none", markersize=4)
+        best_line = Line2D([], [], color="0.3", linestyle="--")
+        data_legend = self.ax_data.legend([self.batch_points, self.fit, grey_points, best_line],
+                                          ["this batch", r"$\hat y = w x + b$ now", "all rows",
+                                           "best line (full batch)"],
+                                          loc="upper left", fontsize=7, framealpha=0.9)
+        data_legend.set_zorder(20)
         for artist in (self.line, self.current, self.batch_min, self.batch_cs, self.batch_points, self.fit,
-                       self.loss_line, self.loss_now, self.status_text, self.end_text):
+                       self.loss_line, self.loss_now, self.status_text, self.end_text, legend, data_legend):
             self.animated(artist)
         self._surface_artists = []
 
@@ -237,9 +251,6 @@ class MinibatchExplorer(Explorer):
         w, b = full.minima[0]
         self._surface_artists.extend(self.ax_data.plot(grid, w * grid + b, color="0.3", linestyle="--", zorder=3,
                                                        label="best line (full batch)"))
-        self.ax.legend(handles=[self.line, self.batch_min, *draw_minima_handles(full)], loc="lower right",
-                       fontsize=7, framealpha=0.85)
-        self.ax_data.legend(loc="upper left", fontsize=7, framealpha=0.85)
         pad = 0.1 * (self.y.max() - self.y.min())
         self.ax_data.set_ylim(self.y.min() - pad, self.y.max() + pad)
 
