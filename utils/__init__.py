@@ -5,9 +5,11 @@ Each module holds one concept, and the lessons call them by name::
     from utils.layers import Dense, ReLU
     from utils.models import Sequential
 
-Modules, from the math up: ``activations``, ``losses``, ``surfaces`` -> ``layers`` ->
-``models`` -> ``optimizers``, ``training``; beside them ``gradient_check``,
-``datasets`` and ``perceptron``; on top, ``plotting``, ``widgets`` and
+Modules, from the math up: ``activations``, ``losses``, ``logit_losses``,
+``surfaces`` -> ``layers`` -> ``models`` -> ``optimizers``, ``training``,
+``training_loop``; beside them ``gradient_check``, ``gradient_descent``,
+``metrics``, ``model_selection``, ``regularization``, ``datasets`` (with
+``mnist``) and ``perceptron``; on top, ``plotting``, ``widgets`` and
 ``checks`` (the exercise checks). ``import utils`` imports none of them:
 each submodule loads on first use (``utils.layers`` brings numpy), and
 matplotlib and ipywidgets load only with ``utils.plotting`` or
@@ -18,8 +20,9 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("activations", "losses", "surfaces", "layers", "models", "optimizers", "training",
-               "gradient_check", "datasets", "perceptron", "plotting", "widgets", "checks")
+_SUBMODULES = ("activations", "losses", "logit_losses", "surfaces", "layers", "models", "optimizers",
+               "training", "training_loop", "gradient_check", "gradient_descent", "metrics", "model_selection",
+               "regularization", "datasets", "mnist", "perceptron", "plotting", "widgets", "checks")
 
 
 def __getattr__(name):
