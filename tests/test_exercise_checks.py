@@ -286,6 +286,17 @@ def test_the_references_follow_the_dtype_rule():
     assert not np.shares_memory(perceptron_update(w, 0.0, w, 1, 1.0)[0], w)  # right already: still new
 
 
+@pytest.mark.parametrize("wrong", ["train_perceptron_shuffles_once", "train_perceptron_never_stops",
+                                   "train_perceptron_drops_the_last_zero"])
+def test_a_failure_of_exercise_1_6_gives_its_hint_once(wrong):
+    import wrong_answers
+    from utils.checks import check_train_perceptron
+    with pytest.raises(AssertionError) as err:
+        check_train_perceptron(getattr(wrong_answers, wrong))
+    message = str(err.value)
+    assert message.count("hint:") == 1 and ".;" not in message and "?." not in message
+
+
 def test_a_right_pair_that_reads_the_same_reversed_is_not_called_the_wrong_order(capsys):
     from utils.checks.core import Case, run_cases
     cases = [Case("equal halves", (5.0,), (5.0, 5.0)), Case("equal arrays", (1.0,), (np.ones(2), np.ones(2)))]

@@ -353,6 +353,64 @@ def train_perceptron_updates_w_in_place(X, y, w, b, eta=1.0, epochs=20, rng=None
     return w, b, errors
 
 
+# Lessons 00-01, found by the second new-learner review ---------------------------------------
+def column_means_cast_back_to_integers(X):
+    return (X.sum(axis=0) / X.shape[0]).astype(X.dtype)  # int64 for integer features, truncated
+
+
+def sigmoid_float32_for_integer_input(z):
+    z = np.asarray(z, dtype=np.float32) if np.asarray(z).dtype.kind in "iu" else z
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def perceptron_predict_squeezes_the_batch_axis(X, w, b):
+    z = np.squeeze(X @ w[:, None]) + b  # shape () for a batch of one sample
+    return (z >= 0).astype(z.dtype)
+
+
+def perceptron_predict_heaviside_half(X, w, b):
+    return np.heaviside(X @ w + b, 0.5)  # 0.5 on the line
+
+
+def and_weights_as_a_list():
+    return [1.0, 1.0], -1.5
+
+
+def and_weights_integer_weights():
+    return np.array([1, 1]), -1.5
+
+
+def and_weights_bias_of_shape_1():
+    return np.array([1.0, 1.0]), np.array([-1.5])
+
+
+def and_weights_computes_nand():
+    return np.array([-1.0, -1.0]), 1.5
+
+
+def perceptron_update_textbook_plus_minus_one(w, b, x, y, eta=1.0):
+    t = 2 * y - 1  # the +-1 rule steps at z = 0 for class 1 too
+    if t * (w @ x + b) <= 0:
+        return w + eta * t * x, b + eta * t
+    return w.copy(), b
+
+
+def perceptron_update_integer_where_prediction(w, b, x, y, eta=1.0):
+    y_hat = np.where(w @ x + b >= 0, 1, 0)  # an int64 array: upcasts float32 weights to float64
+    return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
+
+
+def train_perceptron_returns_errors_as_an_array(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    w, b, errors = _loop(X, y, w, b, eta, epochs, _fresh(X, rng))
+    return w, b, np.array(errors)
+
+
+def train_perceptron_orders_with_choice(X, y, w, b, eta=1.0, epochs=20, rng=None):
+    return _loop(X, y, w, b, eta, epochs,
+                 lambda epoch: range(len(X)) if rng is None else rng.choice(len(X), size=len(X), replace=False))
+
+
 # Exercise 6.1 numerical_gradient --------------------------------------------------------------
 def numerical_gradient_forward_difference(f, theta, h=1e-5):
     theta = theta.astype(float)
@@ -2466,7 +2524,8 @@ WRONG_ANSWERS = {
     "ex0_1_column_means": [(column_means_over_rows, "axis=0"),
                            (column_means_forgot_to_divide, "did not divide"),
                            (column_means_integer_division, "rounded down to whole numbers"),
-                           (column_means_accumulates_into_a_view, "is a view that shares memory")],
+                           (column_means_accumulates_into_a_view, "is a view that shares memory"),
+                           (column_means_cast_back_to_integers, "do not cast the means back")],
     "ex1_1_weighted_sum": [(weighted_sum_forgot_bias, "forget to add the bias"),
                            (weighted_sum_bias_subtracted, "wrong sign"),
                            (weighted_sum_no_sum_over_features, "did not sum over the features"),
@@ -2492,7 +2551,8 @@ WRONG_ANSWERS = {
                       (sigmoid_silenced_by_seterr, "silences numpy's warnings (seterr)"),
                       (sigmoid_silenced_by_a_warnings_filter, "silences numpy's warnings (warnings filter)"),
                       (sigmoid_math_exp, "e^(-z) = e^1000 overflows"),
-                      (sigmoid_minus_in_denominator, "denominator 1 + e^(-z) is never 0")],
+                      (sigmoid_minus_in_denominator, "denominator 1 + e^(-z) is never 0"),
+                      (sigmoid_float32_for_integer_input, "or than the rule asks (integer inputs give float64)")],
     "ex1_3_perceptron_predict": [(perceptron_predict_returns_z, "apply the step"),
                                  (perceptron_predict_strict_inequality, "z >= 0, not z > 0"),
                                  (perceptron_predict_uses_sigmoid, "step function"),
@@ -2501,11 +2561,17 @@ WRONG_ANSWERS = {
                                  (perceptron_predict_plus_minus_one, "-1 and 1"),
                                  (perceptron_predict_integer_where, "That breaks the course's dtype rule"),
                                  (perceptron_predict_threshold_half, "you compared z with 0.5"),
-                                 (perceptron_predict_always_float64, "expected dtype float32, got dtype float64")],
+                                 (perceptron_predict_always_float64, "expected dtype float32, got dtype float64"),
+                                 (perceptron_predict_squeezes_the_batch_axis, "np.squeeze removed the batch axis"),
+                                 (perceptron_predict_heaviside_half, "np.heaviside(z, 0.5) gives 0.5")],
     "ex1_4_and_weights": [(and_weights_computes_or, "compute OR"),
                           (and_weights_bias_too_large, "b is too large"),
                           (and_weights_returns_one_value, "must return a pair"),
-                          (and_weights_bias_first, "wrong order")],
+                          (and_weights_bias_first, "wrong order"),
+                          (and_weights_as_a_list, "w must be a numpy array"),
+                          (and_weights_integer_weights, "w must be a float array"),
+                          (and_weights_bias_of_shape_1, "b must be a single number, not an array"),
+                          (and_weights_computes_nand, "compute NAND")],
     "ex1_5_perceptron_update": [(perceptron_update_sign_flipped, "wrong sign"),
                                 (perceptron_update_forgot_bias, "bias did not change"),
                                 (perceptron_update_in_place, "in place"),
@@ -2515,7 +2581,9 @@ WRONG_ANSWERS = {
                                 (perceptron_update_bias_as_an_array, "expected a single number"),
                                 (perceptron_update_repeats_until_right, "again and again"),
                                 (perceptron_update_returns_w_itself_when_right, "shares memory with `w`"),
-                                (perceptron_update_returns_b_first, "wrong order: return (w_new, b_new)")],
+                                (perceptron_update_returns_b_first, "wrong order: return (w_new, b_new)"),
+                                (perceptron_update_textbook_plus_minus_one, "textbook rule for labels -1/+1"),
+                                (perceptron_update_integer_where_prediction, "y_hat = np.where(z >= 0, 1, 0)")],
     "ex1_6_train_perceptron": [(train_perceptron_never_shuffles, "although an rng was given"),
                                (train_perceptron_shuffles_without_an_rng, "two runs with rng=None"),
                                (train_perceptron_calls_permutation_on_none, "nothing to shuffle with"),
@@ -2524,7 +2592,9 @@ WRONG_ANSWERS = {
                                (train_perceptron_never_stops, "kept going after an epoch with no mistake"),
                                (train_perceptron_drops_the_last_zero, "append its 0 to errors"),
                                (train_perceptron_returns_inside_the_epoch_loop, "indented inside the epoch loop"),
-                               (train_perceptron_updates_w_in_place, "changed its input `w` in place")],
+                               (train_perceptron_updates_w_in_place, "changed its input `w` in place"),
+                               (train_perceptron_returns_errors_as_an_array, "errors must be a Python list"),
+                               (train_perceptron_orders_with_choice, "another function than rng.permutation")],
     "ex6_1_numerical_gradient": [(numerical_gradient_forward_difference, "forward difference"),
                                  (numerical_gradient_divides_by_h, "divide by 2h"),
                                  (numerical_gradient_moves_all_parameters_at_once, "one parameter at a time"),

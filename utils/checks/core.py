@@ -160,7 +160,8 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=True):
     if got_arr.shape != exp_arr.shape:
         if exp_arr.ndim == 0 and got_arr.size == 1:
             return (f"expected a single number, got an array of shape {got_arr.shape}: take its one element, "
-                    f"e.g. `a[0]` or `float(a)`")
+                    f"e.g. `a[0]` (not `float(a)`, which turns a float32 into a float64), or leave out the step "
+                    f"that added the axis")
         hint = ""
         if got_arr.shape == exp_arr.shape[::-1] and got_arr.ndim > 1:
             hint = " (transposed?)"
@@ -217,9 +218,11 @@ def dtype_problem(got, expected):
         why = ("your result is wider than the input: a float64 constant array, np.asarray(x, dtype=float) "
                "or `.astype(float)` upcasts a float32 input, and so does a numpy float64 *scalar* such as "
                "np.sqrt(1 - beta**t) or np.float64(eps) of a Python number (use math.sqrt, ** 0.5 or a plain "
-               "Python float, which adapt to the array)")
+               "Python float, which adapt to the array), and so does an integer array mixed in, such as "
+               "y_hat = np.where(z >= 0, 1, 0)")
     elif expected.kind == "f" and got.kind == "f":
-        why = "your result is narrower than the input: a `.astype` to a smaller float loses precision"
+        why = ("your result is narrower than the input, or than the rule asks (integer inputs give float64): a "
+               "`.astype` to a smaller float, or np.float32, loses precision")
     else:
         why = "convert the result"
     return f"expected dtype {expected}, got dtype {got}. That breaks {DTYPE_RULE}; {why}."
@@ -514,4 +517,5 @@ def diagnose(got, case):
              if compare(got, wrong_result, check_dtype=False) is None]
     if len(hints) <= 1:
         return hints[0] if hints else None
-    return "more than one mistake gives this result: " + "; or ".join(h.rstrip(".") for h in hints) + "."
+    text = "more than one mistake gives this result: " + "; or ".join(h.rstrip(".") for h in hints)
+    return text if text.endswith(("?", "!")) else text + "."  # no "?." after a hint that asks

@@ -32,7 +32,8 @@ def _cases():
             "you divided by the number of features D; a mean divides by the number of samples N = X.shape[0].":
                 X.sum(axis=0) / X.shape[1],
             "the result was rounded down to whole numbers: with integer features, use true division / "
-            "(not //) and add up in floats (np.zeros(D), not np.zeros_like(X[0]), which is an integer array).":
+            "(not //), add up in floats (np.zeros(D), not np.zeros_like(X[0]), which is an integer array), and "
+            "do not cast the means back to the input's integer dtype (`.astype(X.dtype)`).":
                 X.sum(axis=0) // N,
         }))
     return cases

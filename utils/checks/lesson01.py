@@ -8,6 +8,7 @@ result is exactly that mistake.
 
 import contextlib
 import random
+from dataclasses import replace
 
 import numpy as np
 
@@ -160,12 +161,19 @@ def _predict_cases():
               ("float32 inputs give float32 predictions", _X3.astype(np.float32),
                np.array([0.5, -1.0], dtype=np.float32), 0.25),
               ("integer features with float weights give float64 predictions", np.array([[1, 2], [-3, 1], [0, 0]]),
-               np.array([1.0, -0.5]), 0.0)]
+               np.array([1.0, -0.5]), 0.0),
+              ("one sample: a batch of N = 1 keeps its axis, shape (1,)", np.array([[2.0, -1.0]]),
+               np.array([0.5, 1.5]), -0.25)]
     cases = []
     for description, X, w, b in inputs:
         z = weighted_sum(X, w, b)
+        one_sample = {} if len(X) > 1 else {
+            "np.squeeze removed the batch axis too: for a batch of one sample (N = 1) it drops every axis of "
+            "length 1, so y_hat lost its shape (1,). y_hat must have shape (N,) for every N: use X @ w with w of "
+            "shape (D,), or index the one axis you added ([:, 0]).":
+                (np.squeeze(X @ w[:, None]) + b >= 0).astype(float)}
         cases.append(Case(description, (X, w, b), perceptron_predict(X, w, b), names=("X", "w", "b"),
-                          mistakes={
+                          mistakes={**one_sample,
             "you returned z itself; apply the step function: 1 where z >= 0, else 0.": z,
             "a point with z = 0 exactly should be class 1: use z >= 0, not z > 0.": (z > 0).astype(float),
             "you used the sigmoid; the perceptron's output is the step function, 0 or 1.": sigmoid(z),
@@ -175,6 +183,8 @@ def _predict_cases():
             "your outputs are -1 and 1 (np.sign); this perceptron's classes are 0 and 1.": np.sign(z),
             "you compared z with 0.5: that is where the sigmoid's output crosses 0.5, but the step's threshold "
             "is z = 0 (the bias b already moves the line).": (z >= 0.5).astype(float),
+            "np.heaviside(z, 0.5) gives 0.5 for a point on the line; here z = 0 is class 1: the second argument "
+            "of np.heaviside is the value at 0, so use 1.0 (or z >= 0).": np.heaviside(z, 0.5),
         }))
     return cases
 
@@ -208,6 +218,15 @@ def _weights_and_bias(title, case, result):
         raise fail(f"w must have shape (2,), one weight per input; got shape {w.shape}")
     if b.size != 1:
         raise fail(f"b must be a single number; got shape {b.shape}")
+    if b.ndim:
+        raise fail(f"b must be a single number, not an array of shape {b.shape}: write b = -1.5, not "
+                   f"np.array([-1.5]) (a bias of shape (1,) would give every later z an extra axis)")
+    if not isinstance(result[0], np.ndarray):
+        raise fail(f"w must be a numpy array, got a Python {type(result[0]).__name__}: write "
+                   f"np.array([..., ...]), so that `X_gate @ w` and `w.shape` work as the lesson uses them")
+    if result[0].dtype.kind != "f":
+        raise fail(f"w must be a float array, got dtype {result[0].dtype}: write the weights as floats, "
+                   f"np.array([1.0, 1.0]), not np.array([1, 1]). Results are floats (the course's dtype rule).")
     return w, float(b.reshape(()))
 
 
@@ -228,6 +247,7 @@ def check_and_weights(and_weights):
             "every input gives 1: b is too large (z >= 0 even for (0, 0)).": np.ones(4),
             "every input gives 0: even (1, 1) falls below the threshold; make b less negative "
             "or the weights larger.": np.zeros(4),
+            "these weights compute NAND, the opposite of AND: flip the signs of w and b.": np.array([1.0, 1.0, 1.0, 0.0]),
         }
         raise AssertionError(failure(title, table, 1, 1, "wrong output for " + "; ".join(rows), got))
     z = GATE_INPUTS @ w + b
@@ -263,6 +283,8 @@ def _update_cases():
                np.array([1.0, 3.0]), 0, 0.5),
               ("the first step from w = 0, b = 0: z = 0, so y_hat = 1, a false alarm for y = 0",
                np.array([0.0, 0.0]), 0.0, np.array([2.0, -1.0]), 0, 1.0),
+              ("a class-1 sample exactly on the line (z = 0) is classified correctly: nothing changes",
+               np.array([1.0, -1.0]), 0.0, np.array([1.0, 1.0]), 1, 1.0),
               ("float32 weights, sample and bias stay float32", w32, np.float32(-1.0), x32, 1, 0.5),
               ("integer weights and sample give float64", np.array([1, -2]), 0, np.array([2, 3]), 1, 0.5)]
     cases = []
@@ -281,6 +303,12 @@ def _update_cases():
             "the learning rate eta is missing from the update.": (w + (y - y_hat) * x, b + (y - y_hat)),
             "eta scales the bias's step too: b + eta * (y - y_hat).": (w + eta * (y - y_hat) * x, b + (y - y_hat)),
         }
+        t = 2 * y - 1  # the textbooks' label in {-1, +1}: a step whenever t * z <= 0, also at z = 0 for class 1
+        if t * z <= 0:
+            mistakes["you used the textbook rule for labels -1/+1, which counts z = 0 as a mistake for both "
+                     "classes. In this lesson's rule y_hat = step(z) and z = 0 is class 1, so a class-1 sample on "
+                     "the line is right and nothing changes: compute y_hat first, then step by "
+                     "eta * (y - y_hat)."] = (w + eta * t * x, b + eta * t)
         looped = _iterated_update(w, b, x, y, eta)
         if compare(looped, (w_new, b_new), check_dtype=False):
             mistakes["you applied the rule again and again until the sample was classified correctly; the "
@@ -305,7 +333,8 @@ def _epoch_loop(X, y, w, b, eta, epochs, rng, *, order="fresh", count="while", s
     """The reference loop and its plausible variants, to name a learner's mistake.
 
     order: "fresh" (a new permutation each epoch when rng is given, else 0..N-1), "in order" (never
-    shuffles), "once" (one permutation for all epochs). count: "while" (the weights met), "after" (the
+    shuffles), "once" (one permutation for all epochs), "choice" (``rng.choice`` instead of
+    ``rng.permutation``). count: "while" (the weights met), "after" (the
     final weights of the epoch), "all" (every sample). stop: "after" (record the 0, then stop), "never",
     "before" (stop without recording the 0), "first" (return after the first epoch).
     """
@@ -313,6 +342,8 @@ def _epoch_loop(X, y, w, b, eta, epochs, rng, *, order="fresh", count="while", s
     fixed = rng.permutation(N) if order == "once" and rng is not None else np.arange(N)
     for _ in range(epochs):
         visit = rng.permutation(N) if order == "fresh" and rng is not None else fixed
+        if order == "choice" and rng is not None:
+            visit = rng.choice(N, size=N, replace=False)
         mistakes = 0
         for i in visit:
             mistakes += int(perceptron_predict(X[i:i + 1], w, b)[0] != y[i])
@@ -332,6 +363,8 @@ def _epoch_loop(X, y, w, b, eta, epochs, rng, *, order="fresh", count="while", s
 _LOOP_MISTAKES = {
     ("order", "in order"): "you visited the samples in the order 0, 1, 2, ... although an rng was given: with an "
                            "rng, visit them in the order rng.permutation(N).",
+    ("order", "choice"): "you drew the order with another function than rng.permutation(N) (rng.choice?): "
+                         "each one draws a different order from the same rng, so use rng.permutation(N).",
     ("order", "once"): "you shuffled once, before the first epoch: draw a new order, rng.permutation(N), at the "
                        "start of every epoch.",
     ("count", "after"): "you counted the mistakes after the epoch, with its final weights; count them while "
@@ -411,6 +444,10 @@ def _loop_problem(got, expected):
         errors, whole = None, False
     if errors is None or not whole:
         return f"errors must be a list of whole numbers, one per epoch; got {got[2]!r}"
+    if not isinstance(got[2], list):
+        return (f"errors must be a Python list, one count per epoch (errors = [] before the loop, then "
+                f"errors.append(count)); got {_kind(got[2])}. The lesson compares it with `==` to "
+                f"another list, which works only for a list.")
     if errors != [int(e) for e in expected[2]]:
         return f"the mistakes per epoch differ: expected {list(expected[2])}, got {errors}"
     for name, g, e in (("w", got[0], expected[0]), ("b", got[1], expected[1])):
@@ -445,9 +482,11 @@ def check_train_perceptron(train_perceptron):
                        "given. With rng=None, visit the samples in the order 0, 1, ..., N-1.")
         if problem:
             hints = [h for h, wrong in case.mistakes.items() if _loop_problem(got, wrong) is None]
-            message = failure(title, case, number, len(cases), problem, _shown(got))
+            # the hints are found here, with _loop_problem, not by failure(): one hint line, not two
+            message = failure(title, replace(case, mistakes={}), number, len(cases), problem, _shown(got))
             if hints:
-                message += "\n  hint:     " + "; or ".join(hints)
+                joined = hints[0] if len(hints) == 1 else _more_than_one(hints)
+                message += "\n  hint:     " + joined
             raise AssertionError(message)
     print(f"{title}: all {len(cases)} cases passed")
 
@@ -462,11 +501,18 @@ def _call_loop(title, fn, case, number, total):
         raise
 
 
+def _more_than_one(hints):
+    """Several hints in one sentence, as ``core.diagnose`` joins them."""
+    text = "more than one mistake gives this result: " + "; or ".join(h.rstrip(".") for h in hints)
+    return text if text.endswith(("?", "!")) else text + "."
+
+
+def _kind(value):
+    return "a numpy array" if isinstance(value, np.ndarray) else f"a {type(value).__name__}"
+
+
 def _shown(got):
-    """`got` as failure() can show it: an errors list becomes an array of whole numbers."""
+    """`got` as failure() can show it: a tuple of the three values (the errors list stays a list)."""
     if isinstance(got, (tuple, list)) and len(got) == 3:
-        try:
-            return (got[0], got[1], np.array(got[2]))
-        except (TypeError, ValueError):
-            return got
+        return tuple(got)
     return got
