@@ -79,6 +79,21 @@ def test_blitting_and_redrawing_one_axes_give_the_picture_of_a_full_draw():
     assert np.abs(shown - full).max() <= 2  # no stale tick labels or old lines left behind
 
 
+def test_a_surface_change_that_redraws_only_its_axes_gives_the_picture_of_a_full_draw():
+    e = Line()
+    e.surface_axes = [e.ax]
+    calls = []
+    e.image.redraw_background = lambda: calls.append("whole figure")
+    for bars, top in [(8, 20.0), (2, 2.0), (5, 7.0)]:
+        e.controls["bars"].value, e.controls["top"].value = bars, top
+    assert calls == []  # never the whole figure
+    shown = pixels(e.png())
+    for artist in e.image.dynamic:
+        artist.set_animated(False)
+    e.figure.canvas.draw()
+    assert np.abs(shown - pixels(e.image.encode("png"))).max() <= 2
+
+
 def test_batch_changes_several_controls_and_redraws_once():
     e = Line()
     with e.batch():

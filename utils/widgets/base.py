@@ -47,7 +47,8 @@ Redrawing. A ``PATH`` change costs ``compute`` + ``update`` + a blit of the dyna
 image; a ``SURFACE`` change also redraws the figure's static part once (``draw_surface`` then a
 full draw, saved as the new background). When ``update()`` changes an axes' limits (a loss axis
 that follows the path), it calls :meth:`Explorer.stale` and only that axes is redrawn into the
-background. The picture is sent as a PNG (or, for wide figures, ``live_format = "jpeg"``, much
+background; likewise an explorer that sets ``surface_axes`` has only those axes redrawn on a
+``SURFACE`` change. The picture is sent as a PNG (or, for wide figures, ``live_format = "jpeg"``, much
 faster to encode) to an ``ipywidgets.Image``; :class:`BlitImage` does the blitting.
 
 Errors. An exception inside a callback (a control change, a button, a click) never escapes
