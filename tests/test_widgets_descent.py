@@ -60,6 +60,17 @@ def test_step_play_and_reset_move_the_current_point_without_rerunning_the_optimi
     assert e.run is run  # only the view moved
 
 
+def test_every_control_and_the_play_button_are_shown_above_the_figure():
+    e = gradient_descent_explorer()
+    shown, stack = [], [e.widget.children[0]]
+    while stack:
+        w = stack.pop()
+        shown.append(w)
+        stack.extend(getattr(w, "children", ()))
+    assert all(any(c is w for w in shown) for c in [*e.controls.values(), *e.buttons.values(), e.play])
+    assert e.widget.children[1] is e.image.widget
+
+
 def test_a_learning_rate_of_10_on_rosenbrock_diverges_as_a_status_not_an_exception():
     e = gradient_descent_explorer("rosenbrock", lr=10.0)
     assert e.last_error is None

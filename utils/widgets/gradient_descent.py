@@ -155,6 +155,14 @@ class GradientDescentExplorer(Explorer):
         self.on_click(self.ax, self.set_start)
         self._enable()
 
+    def layout_controls(self):
+        c, b = self.controls, self.buttons
+        rows = [[c["surface"], c["optimizer"], c["steps"]],
+                [c["lr"], c["momentum"], c["alpha"], c["beta1"], c["beta2"]],
+                [c["x0"], c["y0"], widgets.Label("or click the contours")],
+                [self.play, c["t"], b["step"], b["reset"]]]
+        return widgets.VBox([widgets.HBox(r, layout=widgets.Layout(flex_flow="row wrap")) for r in rows])
+
     # -- controls that move other controls -------------------------------------------------
 
     def _follow(self, change):
