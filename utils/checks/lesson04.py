@@ -92,6 +92,10 @@ def check_mse(mse):
 # Exercise 4.2 binary_cross_entropy_with_logits --------------------------------------------------------
 _LOG_OF_ZERO = ("Your code took the log of a probability that rounded to exactly 0 or 1. Do not form sigma(z) "
                 "at all: write log sigma(z) and log(1 - sigma(z)) in terms of z (the lesson's stable form).")
+_EXP_OVERFLOW = ("e^(-z) or e^z overflowed: for z = -1000, e^(-z) = e^1000 is far beyond the largest float (about "
+                 "e^709), whether inside sigma(z) or in log(1 + e^(-z)). Use the lesson's stable form "
+                 "max(z, 0) - z*y + log(1 + e^(-|z|)), whose only exponent, -|z|, is never positive. np.where does "
+                 "not avoid it: numpy computes both of its branches for every element.")
 
 
 def _bce_cases():
@@ -129,7 +133,11 @@ def _bce_cases():
                 np.mean(np.maximum(z64, 0) - z64 * (1 - y64) + np.log1p(np.exp(-np.abs(z64)))),
             "the term max(z, 0) is missing: it is what is left of log(1 + e^(-z)) after taking e^(-|z|) out.":
                 np.mean(-z64 * y64 + np.log1p(np.exp(-np.abs(z64)))),
-        }), overflow=_LOG_OF_ZERO, divide=_LOG_OF_ZERO, invalid=_LOG_OF_ZERO))
+            "the sign of z*y is flipped: the loss of one element is max(z, 0) - z*y + log(1 + e^(-|z|)).":
+                np.mean(np.maximum(z64, 0) + z64 * y64 + np.log1p(np.exp(-np.abs(z64)))),
+            "the first term is max(z, 0), not max(-z, 0): z + max(-z, 0) = max(z, 0) is where it comes from.":
+                np.mean(np.maximum(-z64, 0) - z64 * y64 + np.log1p(np.exp(-np.abs(z64)))),
+        }), overflow=_EXP_OVERFLOW, divide=_LOG_OF_ZERO, invalid=_LOG_OF_ZERO))
     return cases
 
 
@@ -205,6 +213,8 @@ def check_softmax(softmax):
 
 
 # Exercises 4.4 cross_entropy and 4.5 cross_entropy_grad --------------------------------------------
+_LABEL_OFF_BY_ONE = ("you used the column before the label's (y - 1): labels count from 0, as numpy's columns do, "
+                     "so class y is column y.")
 _LOG_SOFTMAX_HINT = ("A probability rounded to exactly 0, and its log is -inf. Do not take the log of a "
                      "softmax: compute log-softmax directly, z - m - log(sum_j e^(z_j - m)) with m each row's "
                      "maximum.")
@@ -238,6 +248,7 @@ def _cross_entropy_cases():
             "row.": -np.mean(log_p),
             "you divided by N * C (the mean of the one-hot products over every element); divide by N.":
                 -np.sum(picked) / log_p.size,
+            _LABEL_OFF_BY_ONE: -np.mean(log_p[np.arange(N), y - 1]),
         }), overflow=_SOFTMAX_OVERFLOW, divide=_LOG_SOFTMAX_HINT, invalid=_LOG_SOFTMAX_HINT))
     return cases
 
@@ -256,6 +267,8 @@ def _cross_entropy_grad_cases():
         one_hot = np.eye(C, dtype=p.dtype)[y]
         columns = p.copy()
         columns[:, y] -= 1
+        off_by_one = p.copy()
+        off_by_one[np.arange(N), y - 1] -= 1
         cases.append(_hints(Case(description, (Z, y), cross_entropy_grad(Z, y), names=("Z", "y"), mistakes={
             "you did not divide by the batch size N: the loss is a mean, so is its gradient.": p - one_hot,
             "the sign is flipped: the gradient is softmax MINUS the one-hot target.": (one_hot - p) / N,
@@ -263,6 +276,7 @@ def _cross_entropy_grad_cases():
             "you divided by N * C; the loss averages over the N samples only.": (p - one_hot) / (N * C),
             "p[:, y] -= 1 subtracts 1 in every row, at every label's column; use p[np.arange(N), y] -= 1.":
                 columns / N,
+            _LABEL_OFF_BY_ONE: off_by_one / N,
         }), overflow=_SOFTMAX_OVERFLOW, invalid=_SOFTMAX_ZERO_ROW, divide=_SOFTMAX_ZERO_ROW))
     return cases
 
@@ -296,10 +310,14 @@ def check_choose_losses(choose_losses):
                    f"`return \"...\", \"...\", \"...\"`; got {got!r}")
     if not all(isinstance(name, str) for name in got):
         raise fail(f"each answer must be a loss's name, a string such as \"mse\"; got {got!r}")
-    names = tuple(name.strip().lower() for name in got)
-    unknown = [name for name in names if name not in LOSSES]
+    unknown = [name for name in got if name.strip().lower() not in LOSSES]
     if unknown:
         raise fail(f"{unknown[0]!r} is not one of the course's losses; choose from {sorted(LOSSES)}")
+    misspelt = [name for name in got if name not in LOSSES]
+    if misspelt:
+        raise fail(f"{misspelt[0]!r} is not written exactly as a key of losses.LOSSES: write "
+                   f"{misspelt[0].strip().lower()!r} (fit(loss=...) looks the name up exactly)")
+    names = tuple(got)
     wrong = [k for k in range(3) if names[k] != expected[k]]
     if wrong:
         advice = {0: "task 1 predicts a number on a continuous scale: that is regression.",
