@@ -924,6 +924,22 @@ def bce_logits_without_the_max_term(z, y):
     return np.mean(-z * y + np.log1p(np.exp(-np.abs(z))))
 
 
+def bce_logits_without_the_absolute_value(z, y):
+    return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-z)))  # e^1000 for z = -1000
+
+
+def bce_logits_where_computes_both_branches(z, y):
+    return np.mean(np.where(z >= 0, z - z * y + np.log1p(np.exp(-z)), -z * y + np.log1p(np.exp(z))))
+
+
+def bce_logits_zy_sign_flipped(z, y):
+    return np.mean(np.maximum(z, 0) + z * y + np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_logits_max_of_minus_z(z, y):
+    return np.mean(np.maximum(-z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+
+
 # Exercise 4.3 softmax ------------------------------------------------------------------------
 def softmax_without_the_shift(Z):
     e = np.exp(Z)
@@ -984,6 +1000,10 @@ def cross_entropy_every_class(Z, y):
     return -np.mean(_log_softmax(Z))
 
 
+def cross_entropy_labels_off_by_one(Z, y):
+    return -np.mean(_log_softmax(Z)[np.arange(len(y)), y - 1])  # as if classes counted from 1
+
+
 # Exercise 4.5 cross_entropy_grad -------------------------------------------------------------
 def _softmax(Z):
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -1025,6 +1045,12 @@ def cross_entropy_grad_naive_softmax(Z, y):
     return P / len(y)
 
 
+def cross_entropy_grad_labels_off_by_one(Z, y):
+    P = _softmax(Z)
+    P[np.arange(len(y)), y - 1] -= 1  # as if classes counted from 1
+    return P / len(y)
+
+
 # Exercise 4.6 choose_losses ------------------------------------------------------------------
 def choose_losses_softmax_for_tags():
     return "mse", "cross_entropy", "cross_entropy"
@@ -1040,6 +1066,10 @@ def choose_losses_mse_everywhere():
 
 def choose_losses_names_not_in_losses():
     return "mse", "softmax", "sigmoid"
+
+
+def choose_losses_capitalised():
+    return "MSE", "Cross_Entropy", "binary_cross_entropy"  # fit(loss="MSE") would raise
 
 
 def choose_losses_one_string():
@@ -2498,7 +2528,11 @@ WRONG_ANSWERS = {
         (bce_logits_silenced_and_clamped, "silences numpy's warnings (errstate)"),
         (bce_logits_sign_flipped, "sign is flipped"),
         (bce_logits_summed, "summed over the samples"),
-        (bce_logits_without_the_max_term, "max(z, 0) is missing")],
+        (bce_logits_without_the_max_term, "max(z, 0) is missing"),
+        (bce_logits_without_the_absolute_value, "whether inside sigma(z) or in log(1 + e^(-z))"),
+        (bce_logits_where_computes_both_branches, "computes both of its branches"),
+        (bce_logits_zy_sign_flipped, "the sign of z*y is flipped"),
+        (bce_logits_max_of_minus_z, "not max(-z, 0)")],
     "ex4_3_softmax": [(softmax_without_the_shift, "Subtract each row's maximum"),
                       (softmax_shifted_by_the_batch_maximum, "needs its own maximum"),
                       (softmax_over_columns, "each column sums to 1"),
@@ -2509,18 +2543,21 @@ WRONG_ANSWERS = {
                             (cross_entropy_summed, "summed over the batch"),
                             (cross_entropy_label_columns, "picks every label's column"),
                             (cross_entropy_sign_flipped, "sign is flipped"),
-                            (cross_entropy_every_class, "over every class")],
+                            (cross_entropy_every_class, "over every class"),
+                            (cross_entropy_labels_off_by_one, "labels count from 0")],
     "ex4_5_cross_entropy_grad": [(cross_entropy_grad_not_divided_by_n, "did not divide by the batch size"),
                                  (cross_entropy_grad_sign_flipped, "sign is flipped"),
                                  (cross_entropy_grad_label_columns, "subtracts 1 in every row"),
                                  (cross_entropy_grad_without_one_hot, "one-hot target is missing"),
                                  (cross_entropy_grad_shifts_z_in_place, "changed its input `Z` in place"),
-                                 (cross_entropy_grad_naive_softmax, "Subtract each row's maximum")],
+                                 (cross_entropy_grad_naive_softmax, "Subtract each row's maximum"),
+                                 (cross_entropy_grad_labels_off_by_one, "labels count from 0")],
     "ex4_6_choose_losses": [(choose_losses_softmax_for_tags, "can switch on several tags at once"),
                             (choose_losses_binary_for_digits, "picks exactly one class out of ten"),
                             (choose_losses_mse_everywhere, "wrong loss for task 2 and 3"),
                             (choose_losses_names_not_in_losses, "is not one of the course's losses"),
-                            (choose_losses_one_string, "must return three names")],
+                            (choose_losses_one_string, "must return three names"),
+                            (choose_losses_capitalised, "not written exactly as a key of losses.LOSSES")],
     "ex0_1_column_means": [(column_means_over_rows, "axis=0"),
                            (column_means_forgot_to_divide, "did not divide"),
                            (column_means_integer_division, "rounded down to whole numbers"),
