@@ -729,6 +729,10 @@ def collapse_linear_integer_dtype(W1, b1, W2, b2):
     return W1 @ W2, b1 @ W2 + b2  # integer weights stay integers
 
 
+def collapse_linear_pair_swapped(W1, b1, W2, b2):
+    return (1.0 * b1) @ W2 + b2, (1.0 * W1) @ W2  # (b, W), not (W, b)
+
+
 # Exercise 2.2 tanh_from_sigmoid --------------------------------------------------------------
 def _stable_sigmoid(z):
     e = np.exp(-np.abs(z))
@@ -760,6 +764,10 @@ def tanh_from_sigmoid_naive_silenced(z):
         return 2 / (1 + np.exp(-2 * z)) - 1
 
 
+def tanh_from_sigmoid_calls_np_tanh(z):
+    return np.tanh(1.0 * z)  # the right numbers, but not the identity the exercise asks for
+
+
 # Exercise 2.3 relu_grad ----------------------------------------------------------------------
 def relu_grad_one_at_zero(z):
     z = 1.0 * z
@@ -786,6 +794,11 @@ def relu_grad_sign(z):
     return np.sign(1.0 * z)
 
 
+def relu_grad_small_threshold(z):
+    z = 1.0 * z
+    return (z > 1e-3).astype(z.dtype)  # "positive enough", not z > 0
+
+
 # Exercise 2.4 leaky_relu_grad ----------------------------------------------------------------
 def leaky_relu_grad_forgot_slope(z, negative_slope=0.01):
     z = 1.0 * z
@@ -809,6 +822,11 @@ def leaky_relu_grad_one_at_zero(z, negative_slope=0.01):
 def leaky_relu_grad_slopes_swapped(z, negative_slope=0.01):
     z = 1.0 * z
     return np.where(z > 0, negative_slope, 1).astype(z.dtype)
+
+
+def leaky_relu_grad_small_threshold(z, negative_slope=0.01):
+    z = 1.0 * z
+    return np.where(z > 1e-4, 1, negative_slope).astype(z.dtype)
 
 
 # Exercise 2.5 output_activations -------------------------------------------------------------
@@ -1469,6 +1487,15 @@ def layer_shapes_without_the_batch(N, layer_sizes):
     return [(units,) for units in layer_sizes[1:]]
 
 
+def layer_shapes_pops_the_input_size(N, layer_sizes):
+    layer_sizes.pop(0)  # changes the caller's list
+    return [(N, units) for units in layer_sizes]
+
+
+def layer_shapes_float_shapes(N, layer_sizes):
+    return [(float(N), float(units)) for units in layer_sizes[1:]]
+
+
 # Exercise 3.4 count_parameters ---------------------------------------------------------------
 def count_parameters_forgot_biases(layer_sizes):
     return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
@@ -1484,6 +1511,19 @@ def count_parameters_product_of_sizes(layer_sizes):
 
 def count_parameters_input_layer_biases(layer_sizes):
     return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])) + layer_sizes[0]
+
+
+def count_parameters_empties_the_list(layer_sizes):
+    total = 0
+    while len(layer_sizes) > 1:  # pops the caller's list down to one size
+        d_in = layer_sizes.pop(0)
+        total += d_in * layer_sizes[0] + layer_sizes[0]
+    return total
+
+
+def count_parameters_as_a_float(layer_sizes):
+    sizes = np.array(layer_sizes) * 1.0
+    return (sizes[:-1] * sizes[1:] + sizes[1:]).sum()
 
 
 # Exercise 3.5 init_weights -------------------------------------------------------------------
@@ -1536,6 +1576,15 @@ def hidden_representations_pre_activations(model, X):
 
 def hidden_representations_only_the_last(model, X):
     return [_activation_outputs(model, X)[-2]]
+
+
+def hidden_representations_pops_the_output_layer(model, X):
+    model.layers.pop()  # changes the learner's model
+    return _activation_outputs(model, X)
+
+
+def hidden_representations_upcasts_float32(model, X):
+    return [A.astype(float) for A in _activation_outputs(model, X)[:-1]]
 
 
 # Exercise 5.1 neuron_grads -------------------------------------------------------------------------
@@ -2683,24 +2732,28 @@ WRONG_ANSWERS = {
                               (collapse_linear_wrong_order, "wrong order"),
                               (collapse_linear_elementwise, "not element by element"),
                               (collapse_linear_biases_added, "not b1 + b2"),
-                              (collapse_linear_integer_dtype, "expected dtype float64, got dtype int64")],
+                              (collapse_linear_integer_dtype, "expected dtype float64, got dtype int64"),
+                              (collapse_linear_pair_swapped, "return (W, b), in that order")],
     "ex2_2_tanh_from_sigmoid": [(tanh_from_sigmoid_naive_exp, "build tanh from `sigmoid`"),
                                 (tanh_from_sigmoid_forgot_2z, "argument is 2z"),
                                 (tanh_from_sigmoid_not_doubled, "scale the sigmoid by 2"),
                                 (tanh_from_sigmoid_sign_flipped, "sign is flipped"),
                                 (tanh_from_sigmoid_upcasts_to_float64, "expected dtype float32"),
-                                (tanh_from_sigmoid_naive_silenced, "silences numpy's warnings")],
+                                (tanh_from_sigmoid_naive_silenced, "silences numpy's warnings"),
+                                (tanh_from_sigmoid_calls_np_tanh, "calls a function named `tanh`")],
     "ex2_3_relu_grad": [(relu_grad_one_at_zero, "not z >= 0"),
                         (relu_grad_returns_relu, "ReLU itself"),
                         (relu_grad_returns_booleans, "got booleans"),
                         (relu_grad_always_float64, "expected dtype float32"),
                         (relu_grad_integer_where, "expected dtype float64, got dtype int64"),
-                        (relu_grad_sign, "sign of z")],
+                        (relu_grad_sign, "sign of z"),
+                        (relu_grad_small_threshold, "not with a small number")],
     "ex2_4_leaky_relu_grad": [(leaky_relu_grad_forgot_slope, "not 0 (that is ReLU's derivative)"),
                               (leaky_relu_grad_float64_where, "expected dtype float32"),
                               (leaky_relu_grad_default_slope, "default slope 0.01"),
                               (leaky_relu_grad_one_at_zero, "at z = 0 use negative_slope"),
-                              (leaky_relu_grad_slopes_swapped, "slopes are swapped")],
+                              (leaky_relu_grad_slopes_swapped, "slopes are swapped"),
+                              (leaky_relu_grad_small_threshold, "not with a small number")],
     "ex2_5_output_activations": [(output_activations_softmax_for_one_unit, "softmax over a single unit"),
                                  (output_activations_sigmoid_for_digits, "must add up to 1"),
                                  (output_activations_relu_for_regression, "cannot produce every target"),
@@ -2785,11 +2838,15 @@ WRONG_ANSWERS = {
                                 (two_layer_forward_naive_sigmoid, "overflow")],
     "ex3_3_layer_shapes": [(layer_shapes_includes_the_input, "start after it"),
                            (layer_shapes_transposed, "the batch axis comes first"),
-                           (layer_shapes_without_the_batch, "needs the batch size N")],
+                           (layer_shapes_without_the_batch, "needs the batch size N"),
+                           (layer_shapes_pops_the_input_size, "changed its input `layer_sizes` in place"),
+                           (layer_shapes_float_shapes, "a tuple of whole numbers")],
     "ex3_4_count_parameters": [(count_parameters_forgot_biases, "the biases are missing"),
                                (count_parameters_biases_per_input, "one bias per *output* unit"),
                                (count_parameters_product_of_sizes, "multiplied all the sizes"),
-                               (count_parameters_input_layer_biases, "the input layer has no weights")],
+                               (count_parameters_input_layer_biases, "the input layer has no weights"),
+                               (count_parameters_empties_the_list, "changed its input `layer_sizes` in place"),
+                               (count_parameters_as_a_float, "a whole number: return an int")],
     "ex3_5_init_weights": [(init_weights_he_with_fan_out, "divides by the number of inputs D_in"),
                            (init_weights_variance_not_std, "scaled by the variance"),
                            (init_weights_without_the_2, "the 2 is missing"),
@@ -2797,7 +2854,9 @@ WRONG_ANSWERS = {
                            (init_weights_always_he, "the other initialisation")],
     "ex3_6_hidden_representations": [(hidden_representations_includes_the_output, "not a hidden layer"),
                                      (hidden_representations_pre_activations, "pre-activations Z"),
-                                     (hidden_representations_only_the_last, "every hidden layer")],
+                                     (hidden_representations_only_the_last, "every hidden layer"),
+                                     (hidden_representations_pops_the_output_layer, "changed the model"),
+                                     (hidden_representations_upcasts_float32, "expected dtype float32")],
     "ex8_1_train_epoch": [(train_epoch_never_shuffles, "the rows are not shuffled"),
                           (train_epoch_shuffles_with_its_own_generator, "draw the order from the `rng` argument"),
                           (train_epoch_drops_the_last_batch, "the last, smaller batch is missing"),

@@ -51,6 +51,7 @@ def _elementwise_inputs():
     """Inputs shared by the elementwise exercises: every kind the dtype rule and stability care about."""
     return [("z = 0 (a 0-d array)", np.array(0.0)),
             ("a few values either side of 0, and 0 itself", np.array([-2.0, -0.5, 0.0, 0.5, 2.0])),
+            ("tiny values either side of 0 (the switch is at 0 exactly)", np.array([-1e-3, -1e-8, 1e-8, 1e-2])),
             ("a 2-D array keeps its shape", np.array([[-1.0, 0.25], [1.5, -3.0]])),
             ("integer input gives float64 (" + _DTYPE_RULE + ")", np.array([-2, 0, 3])),
             ("float32 input stays float32", np.array([-3.0, 0.0, 0.5, 3.0], dtype=np.float32)),
@@ -73,9 +74,30 @@ def _tanh_cases():
     return cases
 
 
+def _names_used(fn):
+    """The global and attribute names that `fn`'s code (and any function defined inside it) looks up."""
+    names, codes = set(), [getattr(fn, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is not None:
+            names.update(code.co_names)
+            codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    return names
+
+
 def check_tanh_from_sigmoid(tanh_from_sigmoid):
-    """Exercise 2.2: ``tanh(z) = 2 sigmoid(2z) - 1`` for an array of any shape, without overflow."""
-    run_cases("Exercise 2.2 tanh_from_sigmoid", tanh_from_sigmoid, _tanh_cases(), check_dtype=True)
+    """Exercise 2.2: ``tanh(z) = 2 sigmoid(2z) - 1`` for an array of any shape, without overflow.
+
+    The values alone cannot tell the identity from ``np.tanh``, so the learner's code is also
+    read for a call to any function named ``tanh``, which the exercise rules out.
+    """
+    title, cases = "Exercise 2.2 tanh_from_sigmoid", _tanh_cases()
+    if "tanh" in _names_used(tanh_from_sigmoid):
+        raise AssertionError(failure(title, cases[1], 2, len(cases),
+                                     "your code calls a function named `tanh` (np.tanh, math.tanh or "
+                                     "activations.tanh): the exercise builds tanh from `sigmoid` with the "
+                                     "identity tanh(z) = 2 sigmoid(2z) - 1, so write it with `sigmoid` only."))
+    run_cases(title, tanh_from_sigmoid, cases, check_dtype=True)
 
 
 def _relu_grad_cases():
@@ -88,6 +110,8 @@ def _relu_grad_cases():
             "you returned ReLU itself, max(0, z); its derivative is 1 or 0.": relu(z),
             "you returned the sign of z, -1 for negative z; ReLU is flat there, so its slope is 0.":
                 np.sign(zf),
+            "the slope switches from 0 to 1 at z = 0 exactly: compare z with 0, not with a small number.":
+                (zf > 1e-6).astype(zf.dtype),
         }))
     return cases
 
@@ -98,7 +122,7 @@ def check_relu_grad(relu_grad):
 
 
 def _leaky_grad_cases():
-    slopes = [0.01, 0.2, 0.1, 0.05, 0.3, 0.25]
+    slopes = [0.01, 0.2, 0.15, 0.1, 0.05, 0.3, 0.25]
     cases = []
     for (description, z), alpha in zip(_elementwise_inputs(), slopes):
         zf = np.asarray(z, dtype=np.result_type(z.dtype, np.float16))
@@ -109,6 +133,8 @@ def _leaky_grad_cases():
             "you returned leaky ReLU itself; its derivative is 1 or negative_slope.": leaky_relu(z, alpha),
             "at z = 0 use negative_slope (z > 0 gives 1), the same choice as for ReLU.":
                 np.where(zf >= 0, 1.0, alpha),
+            "the slope switches from negative_slope to 1 at z = 0 exactly: compare z with 0, not with a "
+            "small number.": np.where(zf > 1e-6, 1.0, alpha),
         }
         if alpha != 0.01:
             mistakes["you used the default slope 0.01 instead of the argument negative_slope."] = \
@@ -166,7 +192,7 @@ def _collapse_cases():
             mistakes["the first layer's bias is multiplied by W2 on its way: b = b1 W2 + b2, not b1 + b2."] = \
                 (W1 @ W2, b1 + b2 * 1.0)
         cases.append(Case(description, (W1, b1, W2, b2), _two_layers(W1, b1, W2, b2),
-                          names=("W1", "b1", "W2", "b2"), mistakes=mistakes))
+                          names=("W1", "b1", "W2", "b2"), mistakes=mistakes, returns=("W", "b")))
     return cases
 
 
@@ -222,7 +248,7 @@ OUTPUT_ACTIVATIONS = {"identity": lambda z: z * 1.0, "sigmoid": sigmoid, "tanh":
                       "leaky_relu": leaky_relu, "softmax": softmax}
 _SYNONYMS = {"linear": "identity", "none": "identity"}
 
-#: The three tasks of exercise 2.6: what each output must do, and how to test a choice by its outputs.
+#: The three tasks of exercise 2.5: what each output must do, and how to test a choice by its outputs.
 _TASKS = [
     ("task 1: one output unit, the probability that an e-mail is spam",
      "an activation whose output is a probability in (0, 1) for any score", np.linspace(-6, 6, 13)[:, None]),

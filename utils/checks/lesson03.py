@@ -12,7 +12,7 @@ import numpy as np
 from ..activations import relu, sigmoid
 from ..layers import Dense, ReLU, Sigmoid, Tanh
 from ..models import Sequential
-from .core import Case, call_learner, failure, run_cases
+from .core import Case, call_learner, compare, failure, run_cases
 
 __all__ = ["check_dense_forward", "check_two_layer_forward", "check_layer_shapes", "check_count_parameters",
            "check_init_weights", "check_hidden_representations"]  # in the lesson's order
@@ -28,8 +28,9 @@ HINTS = {
             "utils.activations: they keep the dtype and never overflow."),
     "3.4": ("Each dense layer from D_in to D_out units holds a weight for every pair of an input and an output, "
             "and one bias per output. The input layer itself has no parameters.",
-            "Walk over consecutive pairs of layer_sizes (zip(layer_sizes[:-1], layer_sizes[1:])) and add "
-            "D_in * D_out + D_out for each."),
+            "A network with sizes [a, b, c] has two dense layers, a -> b and b -> c. Visit each pair of "
+            "neighbouring sizes (zip can pair a list with itself shifted by one) and add that layer's weights "
+            "and biases."),
     "3.5": ("Draw standard normal numbers of the weight matrix's shape with rng, then scale them by the "
             "standard deviation of the chosen initialisation.",
             "He: std = sqrt(2 / D_in). Xavier: std = sqrt(2 / (D_in + D_out)). Draw with "
@@ -159,13 +160,33 @@ def _compare_shapes(got, expected):
     """None when `got` is the list of shape tuples `expected` (lists allowed for the tuples), else why not."""
     if not isinstance(got, (list, tuple)):
         return f"expected a list of {len(expected)} shapes, got {type(got).__name__}"
-    try:
-        got = [tuple(int(n) for n in shape) for shape in got]
-    except TypeError:
-        return "each entry must be a shape, a tuple of whole numbers such as (32, 256)"
+    whole = lambda n: isinstance(n, (int, np.integer)) and not isinstance(n, bool)  # noqa: E731
+    if not all(isinstance(shape, (tuple, list)) and all(whole(n) for n in shape) for shape in got):
+        return ("each entry must be a shape, a tuple of whole numbers such as (32, 256) (numpy refuses "
+                "a shape of floats such as (32.0, 256.0))")
+    got = [tuple(int(n) for n in shape) for shape in got]
     if len(got) != len(expected):
         return f"expected {len(expected)} shapes, one per layer after the input layer, got {len(got)}"
     return None if got == expected else "the shapes differ"
+
+
+def _call_keeping_list(title, fn, case, number, total):
+    """``call_learner``, and a failure when the learner changed its list argument in place.
+
+    ``call_learner`` copies array arguments only; a list of layer sizes reaches the learner as
+    it is, so a ``pop`` or ``append`` on it would change the caller's list unseen.
+    """
+    before = [list(a) if isinstance(a, list) else None for a in case.args]
+    got = call_learner(title, fn, case, number, total)
+    for k, (arg, copy) in enumerate(zip(case.args, before)):
+        if copy is not None and arg != copy:
+            name = case.names[k] if k < len(case.names) else f"argument {k + 1}"
+            problem = (f"your function changed its input `{name}` in place (it was {copy}, it is now {arg}); "
+                       f"the caller still needs it. Read it without `pop`, `append`, `reverse` or `del`, or "
+                       f"work on a copy (`list({name})`).")
+            case.args[k][:] = copy
+            raise AssertionError(failure(title, case, number, total, problem))
+    return got
 
 
 def check_layer_shapes(layer_shapes):
@@ -173,7 +194,7 @@ def check_layer_shapes(layer_shapes):
     title = "Exercise 3.3 layer_shapes"
     cases = _shape_cases()
     for number, case in enumerate(cases, start=1):
-        got = call_learner(title, layer_shapes, case, number, len(cases))
+        got = _call_keeping_list(title, layer_shapes, case, number, len(cases))
         problem = _compare_shapes(got, case.expected)
         if problem:
             hint = next((h for h, wrong in case.mistakes.items() if _compare_shapes(got, wrong) is None), None)
@@ -202,7 +223,20 @@ def _count_cases():
 
 def check_count_parameters(count_parameters):
     """Exercise 3.4: the number of weights and biases of a network of dense layers."""
-    run_cases("Exercise 3.4 count_parameters", count_parameters, _count_cases())
+    title, cases = "Exercise 3.4 count_parameters", _count_cases()
+    if not callable(count_parameters):
+        raise AssertionError(f"{title}: expected a function, got {type(count_parameters).__name__}. "
+                             f"Pass the function itself, without calling it.")
+    for number, case in enumerate(cases, start=1):
+        got = _call_keeping_list(title, count_parameters, case, number, len(cases))
+        if isinstance(got, (float, np.floating)) or (isinstance(got, np.ndarray) and got.dtype.kind == "f"):
+            problem = (f"a number of parameters is a whole number: return an int, not the float {got!r} "
+                       f"(a product or sum of ints is an int; `/`, `* 1.0` or a float array make floats)")
+        else:
+            problem = compare(got, case.expected)
+        if problem:
+            raise AssertionError(failure(title, case, number, len(cases), problem, got))
+    print(f"{title}: all {len(cases)} cases passed")
 
 
 _INIT_INPUTS = [("He, 3 inputs, 2 units", 3, 2, "he", 0), ("Xavier, 3 inputs, 2 units", 3, 2, "xavier", 1),
@@ -241,18 +275,21 @@ def check_init_weights(init_weights):
 
 def _representation_cases():
     cases = []
-    for description, seed, sizes, act, N in [("a 2-3-3-1 tanh network, 4 samples", 7, [2, 3, 3, 1], Tanh, 4),
-                                             ("a 2-4-1 ReLU network, one sample", 8, [2, 4, 1], ReLU, 1),
-                                             ("a 3-5-4-2-1 ReLU network, 6 samples", 9, [3, 5, 4, 2, 1], ReLU, 6)]:
+    for description, seed, sizes, act, N, dtype in [
+            ("a 2-3-3-1 tanh network, 4 samples", 7, [2, 3, 3, 1], Tanh, 4, np.float64),
+            ("a 2-4-1 ReLU network, one sample", 8, [2, 4, 1], ReLU, 1, np.float64),
+            ("a 3-5-4-2-1 ReLU network, 6 samples", 9, [3, 5, 4, 2, 1], ReLU, 6, np.float64),
+            ("a float32 2-3-2-1 tanh network and a float32 batch, which stay float32", 10, [2, 3, 2, 1], Tanh, 3,
+             np.float32)]:
         rng = np.random.default_rng(seed)
         layers = []
         for d_in, d_out in zip(sizes[:-1], sizes[1:]):
-            layers += [Dense(d_in, d_out, rng=rng, dtype=np.float64), act()]
+            layers += [Dense(d_in, d_out, rng=rng, dtype=dtype), act()]
         layers[-1] = Sigmoid()
         for layer in layers:
             if isinstance(layer, Dense):
                 layer.b.data[:] = rng.normal(0, 0.5, size=layer.b.shape)
-        model, X = Sequential(*layers), rng.normal(size=(N, sizes[0])).round(2)
+        model, X = Sequential(*layers), rng.normal(size=(N, sizes[0])).round(2).astype(dtype)
         A, after_activation, after_dense = X, [], []
         for layer in model.layers:
             A = layer.forward(A)
@@ -265,10 +302,39 @@ def _representation_cases():
         if len(expected) > 1:
             mistakes["return every hidden layer, not only the last one."] = (expected[-1],)
         cases.append(Case(description, (model, X), expected, names=("model", "X"), mistakes=mistakes,
-                          input_text=f"model = {sizes}, {act.__name__} hidden layers, X of shape {X.shape}"))
+                          input_text=f"model = {sizes}, {act.__name__} hidden layers, X of shape {X.shape} "
+                                     f"({X.dtype})"))
     return cases
 
 
 def check_hidden_representations(hidden_representations):
-    """Exercise 3.6: the output of every hidden layer of a ``Sequential``, for a batch."""
-    run_cases("Exercise 3.6 hidden_representations", hidden_representations, _representation_cases())
+    """Exercise 3.6: the output of every hidden layer of a ``Sequential``, for a batch.
+
+    Besides the values and dtypes, the model must come out unchanged: the same layers, in the
+    same order, with the same weights (``call_learner`` copies arrays, not models).
+    """
+    title, cases = "Exercise 3.6 hidden_representations", _representation_cases()
+    if not callable(hidden_representations):
+        raise AssertionError(f"{title}: expected a function, got {type(hidden_representations).__name__}. "
+                             f"Pass the function itself, without calling it.")
+    for number, case in enumerate(cases, start=1):
+        model = case.args[0]
+        layers, weights = list(model.layers), [p.data.copy() for p in model.parameters()]
+        got = call_learner(title, hidden_representations, case, number, len(cases))
+        if list(model.layers) != layers or not all(
+                np.array_equal(p.data, w) for p, w in zip(model.parameters(), weights)):
+            raise AssertionError(failure(title, case, number, len(cases),
+                                         "your function changed the model (its list of layers or their weights): "
+                                         "read `model.layers` without `pop`, `append` or assignment, and only "
+                                         "call each layer on A."))
+        n = len(case.expected)
+        if not isinstance(got, (list, tuple)) or len(got) != n:
+            size = (f"a {type(got).__name__} of length {len(got)}" if isinstance(got, (list, tuple))
+                    else type(got).__name__)
+            problem = f"expected a list of {n} arrays, one per hidden layer, got {size}"
+        else:
+            problem = compare(tuple(got), case.expected)
+            problem = problem and problem.replace("of the tuple", "of the list")
+        if problem:
+            raise AssertionError(failure(title, case, number, len(cases), problem, got))
+    print(f"{title}: all {len(cases)} cases passed")
