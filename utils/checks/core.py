@@ -141,7 +141,7 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=True):
     """
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"expected a tuple of {len(expected)} values, got {_kind_of(got)}"
+            return f"expected {len(expected)} values, as in `return a, b`, got {_kind_of(got)}"
         for k, (g, e) in enumerate(zip(got, expected)):
             problem = compare(g, e, rtol=rtol, atol=atol, check_dtype=check_dtype)
             if problem:
@@ -149,14 +149,20 @@ def compare(got, expected, *, rtol=1e-6, atol=1e-8, check_dtype=True):
         return None
     if got is None:
         return "got None: did you forget to `return` the result?"
-    got_arr, exp_arr = np.asarray(got), np.asarray(expected)
+    try:
+        got_arr = np.asarray(got)
+    except (ValueError, TypeError):  # e.g. a tuple of an array and a number where one array belongs
+        return (f"expected one array, got {_kind_of(got)} that numpy cannot turn into one array: "
+                f"return only the result the exercise asks for")
+    exp_arr = np.asarray(expected)
     if not np.issubdtype(got_arr.dtype, np.number) and got_arr.dtype != bool:
         return f"expected numbers, got {type(got).__name__}"
     if isinstance(got, (list, tuple)) and exp_arr.ndim > 0:
         return (f"expected a numpy array, got a Python {type(got).__name__}: compute with numpy "
                 f"(or wrap the result in np.array(...)) so that `>=`, `@` and `.shape` work on it")
     if got_arr.dtype == bool and exp_arr.dtype != bool:
-        return "expected numbers, got booleans (True/False): convert them, e.g. `(z >= 0).astype(float)`"
+        return ("expected numbers, got booleans (True/False): convert them to numbers of the input's dtype, "
+                "e.g. `mask.astype(z.dtype)` for a boolean array `mask`")
     if got_arr.shape != exp_arr.shape:
         if exp_arr.ndim == 0 and got_arr.size == 1:
             return (f"expected a single number, got an array of shape {got_arr.shape}: take its one element, "
