@@ -10,7 +10,7 @@ LESSON ?= 01
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test check lessons solutions bench clean
+.PHONY: lab test check lessons solutions bench clean hub-tools test-hub
 
 $(STAMP): requirements.txt pyproject.toml Makefile
 	@echo "Setting up the course's Python environment in $(VENV)/: a few minutes, once. pip shows its progress."
@@ -62,6 +62,27 @@ solutions: $(STAMP)
 ## make bench: print the speed and accuracy figures of benchmarks/
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
+
+## make hub-tools: what a JupyterHub for the course needs (tests/test_hub.py, benchmarks/bench_hub.py,
+## INSTRUCTORS.md): JupyterHub and nbgitpuller in .venv-hub with the course and its requirements, and
+## configurable-http-proxy from npm in .hub-node (version 4 where Node.js is older than 20)
+HUB_VENV  := .venv-hub
+HUB_STAMP := $(HUB_VENV)/.installed
+HUB_PROXY := .hub-node/node_modules/.bin/configurable-http-proxy
+hub-tools: $(HUB_STAMP) $(HUB_PROXY)
+$(HUB_STAMP): requirements.txt hub/requirements.txt pyproject.toml
+	test -x $(HUB_VENV)/bin/python || $(PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -m pip install --quiet -r requirements.txt -r hub/requirements.txt
+	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --editable .
+	touch $@
+$(HUB_PROXY):
+	npm install --prefix .hub-node --no-audit --no-fund --loglevel=error \
+	  configurable-http-proxy@$$(node -p 'process.versions.node.split(".")[0] >= 20 ? 5 : 4')
+
+## make test-hub: two students on a real JupyterHub on 127.0.0.1 (tests/test_hub.py; `make test` skips it)
+test-hub: $(STAMP) hub-tools
+	COURSE_HUB_TEST=1 $(PY) -m pytest tests/test_hub.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
