@@ -210,7 +210,9 @@ def _rel_error_cases():
               ("a correct backward pass in float64: about 1e-10", np.array([[0.3, -0.2, 1.1]]),
                np.array([[0.3 + 3e-11, -0.2, 1.1 - 1e-10]])),
               ("a float32 gradient against a float64 numerical one",
-               np.array([0.1, -0.7, 2.5], dtype=np.float32), np.array([0.1, -0.7, 2.5]))]
+               np.array([0.1, -0.7, 2.5], dtype=np.float32), np.array([0.1, -0.7, 2.5])),
+              ("opposite signs at the second entry: 0.5 / 0.5 = 1, the largest error there is",
+               np.array([0.5, -0.3]), np.array([0.5, 0.2]))]
     cases = []
     for description, a, b in inputs:
         a64, b64 = a.astype(np.float64), b.astype(np.float64)
@@ -229,6 +231,9 @@ def _rel_error_cases():
                 float(np.max(diff / np.maximum(1e-8, a64 + b64))),
             "you returned the absolute error |a - b|; divide each entry by max(1e-8, |a| + |b|).":
                 float(np.max(diff)),
+            "you divided by |a + b|; where a and b have opposite signs it is smaller than |a| + |b| (even 0): "
+            "divide by max(1e-8, |a| + |b|), so that the error is at most 1.":
+                float(np.max(diff / np.maximum(1e-8, np.abs(a64 + b64)))),
         }
         if np.any(size == 0) or np.any(a64 == 0):
             mistakes.pop("the sizes need absolute values, |a| + |b|: negative entries make a + b small or negative.")
@@ -263,7 +268,9 @@ def _two_layer_cases():
               ("a batch of 5, 4 features, 6 hidden units, 3 classes", 5, 4, 6, 3, np.float64, 1.0),
               ("integer features (pixel values) with float64 weights", 4, 3, 4, 3, np.int64, 1.0),
               ("a batch of 4, 3 features, 5 hidden units, 4 classes, float32", 4, 3, 5, 4, np.float32, 1.0),
-              ("large weights: logits near 1000, where a naive softmax overflows", 3, 2, 4, 3, np.float64, 300.0)]
+              ("large weights: logits near 1000, where a naive softmax overflows", 3, 2, 4, 3, np.float64, 300.0),
+              ("a hidden unit exactly at ReLU's kink (sample 0 is all zeros and b1[0] = 0, so Z1[0, 0] = 0)",
+               3, 2, 4, 3, np.float64, 1.0)]
     cases = []
     for description, N, D, H, C, dtype, scale in inputs:
         if dtype == np.int64:
@@ -274,6 +281,8 @@ def _two_layer_cases():
         y = rng.integers(0, C, size=N)
         W1, b1 = rng.normal(size=(D, H)).astype(wdtype), (rng.normal(size=H) * 0.5).astype(wdtype)
         W2, b2 = (scale * rng.normal(size=(H, C))).astype(wdtype), (rng.normal(size=C) * 0.5).astype(wdtype)
+        if "kink" in description:
+            X[0], b1[0] = 0, 0
         expected = two_layer_reference(X, y, W1, b1, W2, b2)
         dW1, db1, dW2, db2 = expected
         X64 = X.astype(np.float64)
@@ -290,6 +299,8 @@ def _two_layer_cases():
             "every gradient is N times too large: the loss is a mean, so dZ2 = (softmax(Z2) - one_hot(y)) / N.":
                 grads(dZ2 * N),
             "the ReLU mask is missing: dZ1 = dA1 * (Z1 > 0).": grads(dZ2, mask=1.0),
+            "at Z1 = 0 the gradient is 0 (the convention of this course and PyTorch, as in Exercise 5.3): "
+            "mask with Z1 > 0, not Z1 >= 0.": grads(dZ2, mask=(Z1 >= 0)),
             "dZ1 multiplies by ReLU(Z1) (or Z1); ReLU's derivative is the mask (Z1 > 0), 1 or 0.":
                 grads(dZ2, mask=A1),
             "dW2 uses the pre-activation Z1; the second layer's input is A1 = relu(Z1): dW2 = A1^T dZ2.":
@@ -312,8 +323,8 @@ def check_two_layer_backward(two_layer_backward):
 
 # Exercise 5.6 sgd_step ---------------------------------------------------------------------------
 def _sgd_cases():
-    inputs = [("one weight matrix, eta = 0.1", [np.array([[1.0, -2.0], [0.5, 0.0]])],
-               [np.array([[0.5, 0.5], [-1.0, 2.0]])], 0.1),
+    inputs = [("one weight matrix, eta = 0.3", [np.array([[1.0, -2.0], [0.5, 0.0]])],
+               [np.array([[0.5, 0.5], [-1.0, 2.0]])], 0.3),
               ("a weight matrix and a bias, eta = 0.5", [np.array([[1.0], [2.0]]), np.array([0.5])],
                [np.array([[2.0], [-2.0]]), np.array([1.0])], 0.5),
               ("one step is not enough to reach the minimum of (w - 3)^2 from w = 0 (gradient -6), eta = 0.1",
@@ -326,7 +337,9 @@ def _sgd_cases():
                 _rng.normal(size=2).round(2)], 0.05),
               ("integer parameters give float64", [np.array([1, 2])], [np.array([0.5, -0.5])], 0.2),
               ("float32 parameters stay float32", [np.array([1.0, 2.0], dtype=np.float32)],
-               [np.array([0.5, -0.5], dtype=np.float32)], 0.2)]
+               [np.array([0.5, -0.5], dtype=np.float32)], 0.2),
+              ("a dead unit: the bias's gradient is all zeros, so the step leaves it where it is, as a new array",
+               [np.array([[1.0, -1.0]]), np.array([0.5, 0.25])], [np.array([[0.2, 0.0]]), np.zeros(2)], 0.5)]
     cases = []
     for description, params, grads, eta in inputs:
         expected = tuple(_float(p) - _float(p).dtype.type(eta) * g.astype(_float(p).dtype) for p, g in zip(params, grads))
@@ -358,6 +371,13 @@ def _show_list(arrays):
     return "[" + ", ".join(show_value(a) for a in arrays) + "]"
 
 
+class _NotAList:
+    """What the learner's sgd_step returned when it is not a list (a tuple or a generator, say)."""
+
+    def __init__(self, value):
+        self.value = value
+
+
 def check_sgd_step(sgd_step):
     """Exercise 5.6: one gradient-descent step on every parameter, returning a list of new arrays."""
     title = "Exercise 5.6 sgd_step"
@@ -368,15 +388,17 @@ def check_sgd_step(sgd_step):
 
     def as_tuple(params, grads, eta):
         result = sgd_step(params, grads, eta)
-        return tuple(result) if isinstance(result, list) else result
+        return tuple(result) if isinstance(result, list) else _NotAList(result)
     for number, case in enumerate(cases, start=1):
         params, grads, _ = case.args
         originals = [p.copy() for p in params + grads]
         got = call_learner(title, as_tuple, case, number, len(cases))
-        if not isinstance(got, tuple):
+        if isinstance(got, _NotAList):
+            got = got.value
             problem = f"expected a list of {len(case.expected)} arrays, one per parameter, got {type(got).__name__}"
         else:
             problem = compare(got, case.expected, rtol=1e-6, atol=1e-8)
+            problem = problem and problem.replace("of the tuple", "of your list")
         if problem:
             raise AssertionError(failure(title, case, number, len(cases), problem, got))
         if any(not np.array_equal(o, p) for o, p in zip(originals, params + grads)):
