@@ -1729,6 +1729,10 @@ def rel_error_without_abs_in_the_sizes(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, a + b)))
 
 
+def rel_error_abs_of_the_sum(a, b):
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a + b))))  # |a + b| is not |a| + |b|
+
+
 # Exercise 5.5 two_layer_backward ------------------------------------------------------------------
 def _softmax05(Z):
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
@@ -1784,6 +1788,16 @@ def two_layer_backward_second_layer_first(X, y, W1, b1, W2, b2):
     return dW2, db2, dW1, db1
 
 
+def two_layer_backward_mask_includes_the_kink(X, y, W1, b1, W2, b2):
+    Z1 = X @ W1 + b1
+    A1 = np.maximum(Z1, 0)
+    dZ2 = _softmax05(A1 @ W2 + b2)
+    dZ2[np.arange(len(y)), y] -= 1
+    dZ2 = dZ2 / len(y)
+    dZ1 = (dZ2 @ W2.T) * (Z1 >= 0)  # lets the gradient through at Z1 = 0
+    return X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0)
+
+
 # Exercise 5.6 sgd_step ---------------------------------------------------------------------------
 def sgd_step_uphill(params, grads, eta):
     return [p + eta * g for p, g in zip(params, grads)]
@@ -1816,6 +1830,20 @@ def sgd_step_into_the_parameters_dtype(params, grads, eta):
 
 def sgd_step_grads_reversed(params, grads, eta):
     return [p - eta * g for p, g in zip(params, reversed(grads))]
+
+
+def sgd_step_keeps_a_parameter_with_zero_gradient(params, grads, eta):
+    return [p if not np.any(g) else p - eta * g for p, g in zip(params, grads)]  # p itself, not a new array
+
+
+def sgd_step_returns_a_tuple(params, grads, eta):
+    return tuple(p - eta * g for p, g in zip(params, grads))
+
+
+def sgd_step_iterated_ten_times(params, grads, eta):
+    for _ in range(10):  # one call is one step
+        params = [p - eta * g for p, g in zip(params, grads)]
+    return params
 
 
 # Exercise 8.1 train_epoch --------------------------------------------------------------------------
@@ -2549,7 +2577,8 @@ WRONG_ANSWERS = {
                         (rel_error_signed_difference, "needs its absolute value |a - b|"),
                         (rel_error_without_the_floor, "divide by max(1e-8, |a| + |b|)"),
                         (rel_error_absolute_only, "you returned the absolute error"),
-                        (rel_error_without_abs_in_the_sizes, "the sizes need absolute values")],
+                        (rel_error_without_abs_in_the_sizes, "the sizes need absolute values"),
+                        (rel_error_abs_of_the_sum, "you divided by |a + b|")],
     "ex5_5_two_layer_backward": [(two_layer_backward_not_divided_by_n, "N times too large"),
                                  (two_layer_backward_without_relu_mask, "the ReLU mask is missing"),
                                  (two_layer_backward_mask_is_relu_of_z1, "ReLU's derivative is the mask"),
@@ -2557,14 +2586,18 @@ WRONG_ANSWERS = {
                                  (two_layer_backward_sign_flipped, "the sign is flipped"),
                                  (two_layer_backward_bias_means, "the biases' gradients are means"),
                                  (two_layer_backward_naive_softmax, "logits Z2 of this case are near 1000"),
-                                 (two_layer_backward_second_layer_first, "the layers are in the wrong order")],
+                                 (two_layer_backward_second_layer_first, "the layers are in the wrong order"),
+                                 (two_layer_backward_mask_includes_the_kink, "not Z1 >= 0")],
     "ex5_6_sgd_step": [(sgd_step_uphill, "the step goes uphill"),
                        (sgd_step_without_eta, "the learning rate eta is missing"),
                        (sgd_step_in_place, "changed a parameter or a gradient in place"),
                        (sgd_step_returns_a_generator, "expected a list of 1 arrays"),
                        (sgd_step_upcasts_to_float64, "expected dtype float32, got dtype float64"),
                        (sgd_step_into_the_parameters_dtype, "expected dtype float64, got dtype int64"),
-                       (sgd_step_grads_reversed, "paired with the wrong parameters")],
+                       (sgd_step_grads_reversed, "paired with the wrong parameters"),
+                       (sgd_step_keeps_a_parameter_with_zero_gradient, "holds a parameter array itself"),
+                       (sgd_step_returns_a_tuple, "expected a list of 1 arrays, one per parameter, got tuple"),
+                       (sgd_step_iterated_ten_times, "value 1 of your list: the values differ")],
     "ex4_1_mse": [(mse_not_squared, "not squared"),
                   (mse_sum_not_mean, "summed the squared errors"),
                   (mse_root, "RMSE"),
