@@ -2357,6 +2357,28 @@ def train_val_split_shuffles_x_and_y_separately(X, y, val_fraction, rng):
     return X[train_idx], X[val_idx], y[rng.permutation(train_idx)], y[rng.permutation(val_idx)]
 
 
+def train_val_split_classes_from_range(X, y, val_fraction, rng):
+    train_idx, val_idx = [], []
+    for k in range(len(np.unique(y))):  # assumes the labels are 0 .. C-1
+        idx = rng.permutation(np.flatnonzero(y == k))
+        n_val = int(round(val_fraction * len(idx)))
+        val_idx.append(idx[:n_val])
+        train_idx.append(idx[n_val:])
+    train_idx, val_idx = np.concatenate(train_idx).astype(int), np.concatenate(val_idx).astype(int)
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
+
+
+def train_val_split_classes_from_bincount(X, y, val_fraction, rng):
+    train_idx, val_idx = [], []
+    for k in np.flatnonzero(np.bincount(y)):  # fails on negative labels
+        idx = rng.permutation(np.flatnonzero(y == k))
+        n_val = int(round(val_fraction * len(idx)))
+        val_idx.append(idx[:n_val])
+        train_idx.append(idx[n_val:])
+    train_idx, val_idx = np.concatenate(train_idx), np.concatenate(val_idx)
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
+
+
 # Exercise 9.2 best_epoch ---------------------------------------------------------------------
 def best_epoch_returns_the_index(history):
     return int(np.argmin(history.val_loss))
@@ -2386,6 +2408,10 @@ def best_epoch_by_accuracy(history):
     if history.val_accuracy:
         return int(np.argmax(history.val_accuracy)) + 1
     return int(np.argmin(history.val_loss)) + 1
+
+
+def best_epoch_numpy_integer(history):
+    return np.argmin(history.val_loss) + 1  # np.int64, not the Python int the text asks for
 
 
 # Exercise 9.3 generalization_gap -------------------------------------------------------------
@@ -2450,6 +2476,37 @@ def which_overfits_upper_case(history_a, history_b):
     return "A" if rise_a > rise_b else "B"
 
 
+def which_overfits_whole_range(history_a, history_b):
+    range_a = max(history_a.val_loss) - min(history_a.val_loss)
+    range_b = max(history_b.val_loss) - min(history_b.val_loss)
+    return "a" if range_a > range_b else "b"
+
+
+def which_overfits_peak_after_best(history_a, history_b):
+    def peak(val):
+        best = int(np.argmin(val))
+        return max(val[best:]) - val[best]
+    return "a" if peak(history_a.val_loss) > peak(history_b.val_loss) else "b"
+
+
+def which_overfits_misses_the_last_epoch(history_a, history_b):
+    rise_a = history_a.val_loss[-2] - min(history_a.val_loss)
+    rise_b = history_b.val_loss[-2] - min(history_b.val_loss)
+    return "a" if rise_a > rise_b else "b"
+
+
+def which_overfits_ratio(history_a, history_b):
+    ratio_a = history_a.val_loss[-1] / min(history_a.val_loss)
+    ratio_b = history_b.val_loss[-1] / min(history_b.val_loss)
+    return "a" if ratio_a > ratio_b else "b"
+
+
+def which_overfits_a_on_a_tie(history_a, history_b):
+    rise_a = history_a.val_loss[-1] - min(history_a.val_loss)
+    rise_b = history_b.val_loss[-1] - min(history_b.val_loss)
+    return "a" if rise_a >= rise_b else "b"
+
+
 # Exercise 9.5 learning_curve -----------------------------------------------------------------
 def _losses_of(model, X, y):
     from utils.training import evaluate
@@ -2493,6 +2550,27 @@ def learning_curve_validation_accuracy(make_and_fit, X_train, y_train, X_val, y_
             np.array([evaluate(model, X_val, y_val, "cross_entropy")["accuracy"] for model in models]))
 
 
+def learning_curve_accuracies(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    from utils.training import evaluate
+    models = [make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
+    return (np.array([evaluate(model, X_train[:m], y_train[:m], "cross_entropy")["accuracy"]
+                      for model, m in zip(models, sizes)]),
+            np.array([evaluate(model, X_val, y_val, "cross_entropy")["accuracy"] for model in models]))
+
+
+def learning_curve_first_m_validation_rows(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    models = [make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
+    return (np.array([_losses_of(model, X_train[:m], y_train[:m]) for model, m in zip(models, sizes)]),
+            np.array([_losses_of(model, X_val[:m], y_val[:m]) for model, m in zip(models, sizes)]))
+
+
+def learning_curve_sorts_the_sizes(make_and_fit, X_train, y_train, X_val, y_val, sizes):
+    sizes = sorted(sizes)
+    models = [make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
+    return (np.array([_losses_of(model, X_train[:m], y_train[:m]) for model, m in zip(models, sizes)]),
+            np.array([_losses_of(model, X_val, y_val) for model in models]))
+
+
 # Exercise 9.6 select_by_validation -----------------------------------------------------------
 def select_by_validation_lowest_training_loss(histories):
     return min(histories, key=lambda name: histories[name].train_loss[-1])
@@ -2514,6 +2592,22 @@ def select_by_validation_sorts_the_histories(histories):
     for h in histories.values():
         h.val_loss.sort()
     return min(histories, key=lambda name: histories[name].val_loss[0])
+
+
+def select_by_validation_mean_over_epochs(histories):
+    return min(histories, key=lambda name: np.mean(histories[name].val_loss))
+
+
+def select_by_validation_last_on_a_tie(histories):
+    best_name, best = None, np.inf
+    for name, h in histories.items():
+        if min(h.val_loss) <= best:  # <= keeps the last of equal runs
+            best_name, best = name, min(h.val_loss)
+    return best_name
+
+
+def select_by_validation_least_climb(histories):
+    return min(histories, key=lambda name: histories[name].val_loss[-1] - min(histories[name].val_loss))
 
 
 #: grade_id of each exercise -> [(wrong answer, text its failure message must contain or None)]
@@ -2931,13 +3025,16 @@ WRONG_ANSWERS = {
                               (train_val_split_never_shuffles, "the split ignores the `rng` argument"),
                               (train_val_split_fraction_goes_to_training, "val_fraction is the share"),
                               (train_val_split_returns_x_y_pairs, "the values are in the wrong order"),
-                              (train_val_split_shuffles_x_and_y_separately, "X and y were shuffled differently")],
+                              (train_val_split_shuffles_x_and_y_separately, "X and y were shuffled differently"),
+                              (train_val_split_classes_from_range, "not over range(C)"),
+                              (train_val_split_classes_from_bincount, "negative labels are labels too")],
     "ex9_2_best_epoch": [(best_epoch_returns_the_index, "epochs count from 1"),
                          (best_epoch_of_the_training_loss, "you took the training loss"),
                          (best_epoch_last_of_ties, "return the earliest"),
                          (best_epoch_as_a_float, "expected an integer epoch"),
                          (best_epoch_sorts_the_history, "changed the history"),
-                         (best_epoch_by_accuracy, "highest validation accuracy")],
+                         (best_epoch_by_accuracy, "highest validation accuracy"),
+                         (best_epoch_numpy_integer, "not a Python int")],
     "ex9_3_generalization_gap": [(generalization_gap_sign_flipped, "the sign is flipped"),
                                  (generalization_gap_subtracts_lists, "`-` is not defined for lists"),
                                  (generalization_gap_keeps_integers, "expected dtype float64, got dtype int64"),
@@ -2950,16 +3047,27 @@ WRONG_ANSWERS = {
                              (which_overfits_larger_final_gap, "larger final gap"),
                              (which_overfits_turned_up_first, "turned up first"),
                              (which_overfits_inverted, "overfits less"),
-                             (which_overfits_upper_case, "lower case")],
+                             (which_overfits_upper_case, "lower case"),
+                             (which_overfits_whole_range, "whole range of the validation loss"),
+                             (which_overfits_peak_after_best, "highest point after the lowest one"),
+                             (which_overfits_misses_the_last_epoch, "you missed the last epoch"),
+                             (which_overfits_ratio, "as ratios"),
+                             (which_overfits_a_on_a_tie, "strictly further (>, not >=)")],
     "ex9_5_learning_curve": [(learning_curve_training_loss_on_all_rows, "not on all of X_train"),
                              (learning_curve_curves_swapped, "the two curves are swapped"),
                              (learning_curve_last_rows, "other rows than the first"),
                              (learning_curve_one_model_for_every_size, "train a new model for every size"),
                              (learning_curve_returns_lists, "got a Python list"),
-                             (learning_curve_validation_accuracy, "returned accuracies")],
+                             (learning_curve_validation_accuracy, "returned accuracies"),
+                             (learning_curve_accuracies, "you returned accuracies"),
+                             (learning_curve_first_m_validation_rows, "on the whole validation set"),
+                             (learning_curve_sorts_the_sizes, "do not sort them")],
     "ex9_6_select_by_validation": [(select_by_validation_lowest_training_loss, "lowest training loss"),
                                    (select_by_validation_last_epoch, "validation losses of the last epoch"),
                                    (select_by_validation_returns_the_history, "you returned a History"),
                                    (select_by_validation_highest, "the best run has the lowest"),
-                                   (select_by_validation_sorts_the_histories, "changed the history")],
+                                   (select_by_validation_sorts_the_histories, "changed the history"),
+                                   (select_by_validation_mean_over_epochs, "averaged the validation loss"),
+                                   (select_by_validation_last_on_a_tie, "on a tie the exercise asks for the first"),
+                                   (select_by_validation_least_climb, "climbed least")],
 }

@@ -107,6 +107,8 @@ _SPLIT_INPUTS = [
      np.random.default_rng(8).permutation(np.repeat([0, 1, 2, 3], [15, 10, 8, 7])), 0.3, 3, np.float32, 3),
     ("one feature per sample, labels 3 and 7 (not 0 and 1), val_fraction 0.2",
      np.repeat([7, 3], [12, 18]), 0.2, 1, np.float64, 4),
+    ("labels -1 and +1 (negative labels are labels too), val_fraction 0.25",
+     np.random.default_rng(9).permutation(np.repeat([-1, 1], [12, 8])), 0.25, 2, np.float64, 5),
 ]
 
 
@@ -139,9 +141,17 @@ def _split_problem(result, X, y, frac):
                 "exactly one part")
     rows = np.concatenate([rows_train, rows_val])
     if sorted(rows.tolist()) != list(range(len(y))):
-        return (f"the two parts hold {len(rows)} rows, not every one of the {len(y)} rows exactly once",
-                "every row goes to exactly one part: split the row indices, do not draw rows at random "
-                "with replacement")
+        problem = f"the two parts hold {len(rows)} rows, not every one of the {len(y)} rows exactly once"
+        missing = np.setdiff1d(np.arange(len(y)), rows)
+        lost = [k for k in np.unique(y) if np.isin(np.flatnonzero(y == k), missing).all()]
+        if len(np.unique(rows)) == len(rows) and lost and np.array_equal(missing, np.flatnonzero(np.isin(y, lost))):
+            which = f"class {lost[0]}" if len(lost) == 1 else "classes " + ", ".join(str(k) for k in lost)
+            return (problem + f": every row of {which} is missing",
+                    "the labels need not be 0 .. C-1 (here they are "
+                    f"{', '.join(str(k) for k in np.unique(y))}): loop over the labels that occur, np.unique(y), "
+                    "not over range(C)")
+        return (problem, "every row goes to exactly one part: split the row indices, do not draw rows at random "
+                         "with replacement")
     if not (np.array_equal(X_train, X[rows_train]) and np.array_equal(X_val, X[rows_val])):
         return "a row of X was changed on the way", None
     if not (np.array_equal(y_train, y[rows_train]) and np.array_equal(y_val, y[rows_val])):
@@ -262,6 +272,10 @@ def _call_on_histories(title, fn, case, number, total, histories):
 def _int_problem(got, expected):
     if isinstance(got, (bool, np.bool_)):
         return "expected an epoch number, got a boolean"
+    if isinstance(got, np.integer) and int(got) == expected:
+        return (f"the epoch is right, but it is numpy's {type(got).__name__}, not a Python int: np.argmin returns "
+                f"a numpy integer (a tuple or a list shows it as np.{type(got).__name__}({int(got)})); wrap the "
+                f"result in int(...)")
     if isinstance(got, (float, np.floating)) and float(got).is_integer():
         return (f"expected an integer epoch, got the float {got!r}: return int(...), an epoch is a whole "
                 f"number")
@@ -387,6 +401,17 @@ def _overfits_inputs():
     higher_train_big_rise = (_curve(E, 1.0, 0.05, 0.1), _curve(E, 1.0, 0.25, 0.15, rise=0.35, turn=25))
     early_small_rise = (_curve(E, 1.0, 0.02, 0.1), _curve(E, 1.0, 0.3, 0.4, rise=0.05, turn=10))
     late_big_rise = (_curve(E, 1.0, 0.01, 0.1), _curve(E, 1.0, 0.25, 0.1, rise=0.5, turn=30))
+    started_high = (_curve(E, 2.0, 0.5, 0.05), _curve(E, 3.0, 0.9, 0.05))
+    e = np.arange(1, E + 1)
+    spike = _curve(E, 1.0, 0.3, 0.2, rise=0.05, turn=15) + (0.6 * np.exp(-((e - 35) / 4.0) ** 2)).round(4)
+    spiked_and_recovered = (_curve(E, 1.0, 0.01, 0.1), spike)
+    steady_rise = (_curve(E, 1.0, 0.01, 0.1), _curve(E, 1.0, 0.3, 0.2, rise=0.3, turn=25))
+    last_epoch_jump = np.append(_curve(E - 1, 1.0, 0.3, 0.2), 0.7)
+    jumps_at_the_end = (_curve(E, 1.0, 0.01, 0.1), last_epoch_jump)
+    steady_small_rise = (_curve(E, 1.0, 0.01, 0.1), _curve(E, 1.0, 0.3, 0.2, rise=0.25, turn=20))
+    low_floor = (_curve(E, 1.0, 0.001, 0.2), _curve(E, 1.0, 0.1, 0.3, rise=0.2, turn=20))
+    high_floor = (_curve(E, 1.0, 0.2, 0.2), _curve(E, 1.2, 0.6, 0.3, rise=0.3, turn=20))
+    still_falling = (_curve(E, 1.0, 0.3, 0.05), _curve(E, 1.1, 0.45, 0.05))
     return [
         ("a memorises its training data, b underfits", memorises, underfits),
         ("a has a large gap but is still improving; b's validation loss has turned up", noisy_still_learning,
@@ -397,7 +422,24 @@ def _overfits_inputs():
         ("both overfit: a turned up earlier but climbed less; b turned up later and climbed further",
          early_small_rise, late_big_rise),
         ("b memorises its training data, a underfits", underfits, memorises),
+        ("a's validation loss started high and has only fallen (no climb); b turned up a little", started_high,
+         mild_overfit),
+        ("a's validation loss spiked after its best epoch and came back down; b climbs to the last epoch",
+         spiked_and_recovered, steady_rise),
+        ("a's validation loss jumps up only in the last epoch; b climbed steadily, less far", jumps_at_the_end,
+         steady_small_rise),
+        ("a climbed by less, but from a low value (a large ratio); b climbed further from a high one", low_floor,
+         high_floor),
+        ("a tie: both runs are still improving, neither has climbed", still_falling, underfits),
     ]
+
+
+_LESS = "you returned the run that overfits less: return the one whose validation loss climbed further."
+
+
+def _peak_after_best(val):
+    val = np.asarray(val)
+    return float(val[int(np.argmin(val)):].max() - val.min())
 
 
 def _overfits_case(description, a, b):
@@ -419,8 +461,19 @@ def _overfits_case(description, a, b):
             pick(a[1][-1] - a[0][-1], b[1][-1] - b[0][-1], smaller=False),
         "you picked the run whose validation loss turned up first; compare how far each has climbed since "
         "its lowest point.": pick(int(np.argmin(a[1])), int(np.argmin(b[1]))),
-        f"you returned the run that overfits less: return the one whose validation loss climbed further.": other,
+        "you measured the whole range of the validation loss, highest minus lowest: a loss that starts high and "
+        "only falls has a large range without any overfitting; measure from the lowest value up to the last "
+        "epoch.": pick(max(a[1]) - min(a[1]), max(b[1]) - min(b[1]), smaller=False),
+        "you measured the highest point after the lowest one; the climb is where the last epoch stands above "
+        "the lowest value (a run that spiked and came back down has not climbed in the end).":
+            pick(_peak_after_best(a[1]), _peak_after_best(b[1]), smaller=False),
+        "you missed the last epoch (an index one short?): the climb is measured at val_loss[-1].":
+            pick(a[1][-2] - min(a[1]), b[1][-2] - min(b[1]), smaller=False),
+        "you compared the climbs as ratios (last / lowest); the climb is a difference, last minus lowest.":
+            pick(a[1][-1] / min(a[1]), b[1][-1] / min(b[1]), smaller=False),
     }
+    if other not in mistakes.values():  # the answer no named mistake explains: say only what it means
+        mistakes[_LESS] = other
     mistakes = {hint: value for hint, value in mistakes.items() if value != expected}
     text = f"history_a = {_show_history(ha)}, history_b = {_show_history(hb)}"
     return Case(description, (ha, hb), expected, mistakes=mistakes, names=("history_a", "history_b"),
@@ -440,6 +493,12 @@ def check_which_overfits(which_overfits):
         if not isinstance(got, str) or got not in ("a", "b"):
             raise AssertionError(failure(title, case, number, len(cases),
                                          f"expected the string 'a' or 'b', got {got!r}"))
+        rises = [validation_rise(h) for h in case.args]
+        if got != case.expected and rises[0] == rises[1]:
+            raise AssertionError(_message(title, number, len(cases), case.description, case.input_text,
+                                          repr(case.expected), f"got {got!r}, but neither run climbed further "
+                                          f"than the other (both by {rises[0]:g}): the rule then says 'b'",
+                                          "return 'a' only when run a climbed strictly further (>, not >=)"))
         if got != case.expected:
             raise AssertionError(_message(title, number, len(cases), case.description, case.input_text,
                                           repr(case.expected), f"got {got!r}, but the other run overfits more",
@@ -479,10 +538,20 @@ class _Spy:
 def _curve_mistakes(X_train, y_train, X_val, y_val, sizes, train, val):
     def loss(model, X, y):
         return evaluate(model, X, y, "cross_entropy")["loss"]
+    def accuracy(model, X, y):
+        return evaluate(model, X, y, "cross_entropy")["accuracy"]
     models = [_make_and_fit(X_train[:m], y_train[:m]) for m in sizes]
     on_all = np.array([loss(model, X_train, y_train) for model in models])
-    acc = np.array([evaluate(model, X_val, y_val, "cross_entropy")["accuracy"] for model in models])
+    acc = np.array([accuracy(model, X_val, y_val) for model in models])
+    acc_train = np.array([accuracy(model, X_train[:m], y_train[:m]) for model, m in zip(models, sizes)])
+    val_first_m = np.array([loss(model, X_val[:m], y_val[:m]) for model, m in zip(models, sizes)])
     return {
+        "you returned accuracies; the learning curve here is the loss (evaluate(...)['loss']) on both sets.":
+            (acc_train, acc),
+        "the validation loss is measured on the whole validation set, X_val and y_val, for every size; only "
+        "the training rows grow with m.": (train, val_first_m),
+        "the second curve is the loss on the validation set (X_val, y_val), not on the training rows.":
+            (train, on_all),
         "the training loss must be measured on the m rows each model was trained on, X_train[:m], not on all of "
         "X_train: a model's own training rows are what it can memorise.": (on_all, val),
         "the two curves are swapped: return (train_losses, val_losses), training losses first.": (val, train),
@@ -495,7 +564,8 @@ def _curve_cases():
     cases = []
     for description, dtype, seed, sizes in [
             ("60 training rows of three overlapping blobs, sizes 6, 15, 30, 60", np.float64, 0, [6, 15, 30, 60]),
-            ("float32 inputs: the losses are float64 numbers all the same", np.float32, 1, [10, 20, 60]),
+            ("float32 inputs (the losses are float64 numbers all the same); sizes not in increasing order",
+             np.float32, 1, [20, 60, 10]),
             ("one size only", np.float64, 2, [40])]:
         X_train, y_train, X_val, y_val = _curve_data(dtype, seed)
         train, val = learning_curve(_make_and_fit, X_train, y_train, X_val, y_val, sizes)
@@ -511,6 +581,10 @@ def _curve_cases():
 def _rows_problem(spy, X_train, y_train, sizes):
     """A sentence when the recipe was not called once per size on the first m rows, else None."""
     given = [len(X) for X, _ in spy.calls]
+    if given != list(sizes) and sorted(given) == sorted(sizes):
+        return (f"make_and_fit was called with {given} rows, in another order than sizes = {list(sizes)}: go "
+                f"through the sizes in the order given (do not sort them), so that the i-th losses belong to "
+                f"sizes[i]")
     if given != list(sizes):
         return (f"make_and_fit was called with {given} rows, expected once per size, with {list(sizes)} rows: "
                 f"train a new model for every size, on that many rows")
@@ -557,6 +631,8 @@ def _selection_inputs():
     still_falling = (_curve(E, 1.0, 0.25, 0.05), _curve(E, 1.0, 0.33, 0.05))
     good = (_curve(E, 1.0, 0.05, 0.12), _curve(E, 1.0, 0.22, 0.2, rise=0.2, turn=18))
     huge = (_curve(E, 1.0, 0.0001, 0.3), _curve(E, 1.0, 0.26, 0.4, rise=0.8, turn=8))
+    fast = (_curve(E, 1.0, 0.2, 0.3), _curve(E, 1.0, 0.3, 0.3))
+    slow = (_curve(E, 2.0, 0.1, 0.08), _curve(E, 2.0, 0.25, 0.08))
     return [
         ("three widths: 4 units underfit, 256 memorise, 32 are best at their best epoch",
          {"4 units": small, "32 units": good, "256 units": huge}),
@@ -565,6 +641,8 @@ def _selection_inputs():
         ("the best run is the last in the dict", {"1 layer": small, "2 layers": huge, "3 layers": good}),
         ("one run only", {"64 units": huge}),
         ("a tie: the first of the equal runs", {"width 16": good, "width 16 again": good, "width 2": small}),
+        ("a run that learns slowly reaches the lowest loss; the fast one is lower on average over the epochs",
+         {"lr 0.1": fast, "lr 0.001": slow}),
     ]
 
 
@@ -584,6 +662,14 @@ def _selection_case(description, runs):
         "min(val_loss), as early stopping would keep it.": lowest(lambda t, v: v[-1]),
         "you picked the run with the highest validation loss: the best run has the lowest.":
             names[int(np.argmax([min(runs[n][1]) for n in names]))],
+        "you averaged the validation loss over the epochs: a run that learns slowly has a high average and may "
+        "still reach the lowest loss; judge each run by its lowest value.": lowest(lambda t, v: np.mean(v)),
+        "you picked the run whose validation loss climbed least after its best epoch (the one that overfits "
+        "least); the exercise asks for the lowest validation loss reached, however far it climbed afterwards.":
+            lowest(lambda t, v: v[-1] - min(v)),
+        "you picked the run with the smallest gap between its validation and training loss at the best epoch: "
+        "a small gap at a high loss is underfitting; compare the validation losses themselves.":
+            lowest(lambda t, v: v[int(np.argmin(v))] - t[int(np.argmin(v))]),
     }
     mistakes = {hint: value for hint, value in mistakes.items() if value != expected}
     text = "histories = {" + ", ".join(f"{name!r}: {_show_history(h)}" for name, h in histories.items()) + "}"
@@ -604,6 +690,15 @@ def check_select_by_validation(select_by_validation_fn):
         if not isinstance(got, str) or got not in histories:
             raise AssertionError(failure(title, case, number, len(cases),
                                          f"expected one of the names {list(histories)}, got {got!r}"))
+        best = min(histories[case.expected].val_loss)
+        if got != case.expected and min(histories[got].val_loss) == best:
+            raise AssertionError(_message(title, number, len(cases), case.description, case.input_text,
+                                          repr(case.expected),
+                                          f"got {got!r}, which ties with {case.expected!r} for the lowest "
+                                          f"validation loss ({best:g}): on a tie the exercise asks for the first "
+                                          f"in the dict's order",
+                                          "keep the first of equal runs: replace the best so far only when a run "
+                                          "is strictly lower (<, not <=); min() and np.argmin keep the first"))
         if got != case.expected:
             raise AssertionError(_message(title, number, len(cases), case.description, case.input_text,
                                           repr(case.expected),
