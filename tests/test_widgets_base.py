@@ -2,6 +2,7 @@
 
 import base64
 import io
+import threading
 
 import ipywidgets as widgets
 import matplotlib
@@ -140,6 +141,34 @@ def test_a_floating_point_warning_inside_compute_is_an_error_the_learner_sees():
     e.compute = overflowing
     e.controls["a"].value = 1.0
     assert isinstance(e.last_error, FloatingPointError)
+
+
+def test_changes_from_two_threads_are_drawn_one_after_the_other():
+    # ipykernel 7 can handle a click and a slider's echo in two threads at once
+    e = Line()
+    inside, release, order = threading.Event(), threading.Event(), []
+    compute = type(e).compute
+
+    def slow_compute():
+        order.append(("start", threading.current_thread().name))
+        if threading.current_thread().name == "first":
+            inside.set()
+            release.wait(5)
+        compute(e)
+        order.append(("end", threading.current_thread().name))
+    e.compute = slow_compute
+    first = threading.Thread(target=lambda: setattr(e.controls["a"], "value", 1.0), name="first")
+    second = threading.Thread(target=lambda: setattr(e.controls["top"], "value", 9.0), name="second")
+    first.start()
+    inside.wait(5)
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # waiting for the first redraw to finish
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert order == [("start", "first"), ("end", "first"), ("start", "second"), ("end", "second")]
+    assert e.last_error is None and e.redraws[PATH] == 2
 
 
 def test_explorers_make_no_pyplot_figures():

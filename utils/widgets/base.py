@@ -51,6 +51,10 @@ background; likewise an explorer that sets ``surface_axes`` has only those axes 
 ``SURFACE`` change. The picture is sent as a PNG (or, for wide figures, ``live_format = "jpeg"``, much
 faster to encode) to an ``ipywidgets.Image``; :class:`BlitImage` does the blitting.
 
+Threads. ipykernel 7 may handle two widget messages in two threads at once; every callback, batch
+and redraw holds one lock shared by all explorers, because matplotlib's text rendering is not
+thread-safe.
+
 Errors. An exception inside a callback (a control change, a button, a click) never escapes
 into the kernel's log, where a learner would not see it: its traceback is shown under the
 figure in an ``ipywidgets.Output`` (``explorer.errors``), and ``explorer.last_error`` holds it.
@@ -81,6 +85,7 @@ import base64
 import contextlib
 import html
 import io
+import threading
 import traceback
 import warnings
 import weakref
@@ -360,6 +365,10 @@ class BlitImage:
 
 _LIVE = []  # (cell key, run key, weakref to explorer)
 
+# ipykernel 7 may run two comm handlers (a click, a slider's echo) in different threads; matplotlib's
+# text rendering is not thread-safe (glyphs land in the wrong places), so explorers draw one at a time.
+_DRAW_LOCK = threading.RLock()
+
 
 def _current_cell():
     """``(cell, run)`` keys of the cell being executed in a kernel, or ``None``.
@@ -450,6 +459,7 @@ class Explorer:
         self._dynamic, self._observers, self._click_handlers = [], [], []
         self._events = None
         self._pending = None  # kinds of change held back by batch()
+        self._lock = _DRAW_LOCK
         self._stale_axes = []  # axes whose static part update() changed (see stale())
         self.image = None
         self.closed = False
@@ -511,16 +521,17 @@ class Explorer:
         >>> with explorer.batch():                                    # doctest: +SKIP
         ...     explorer.controls["x0"].value, explorer.controls["y0"].value = 1.0, 2.0
         """
-        outer = self._pending is None
-        if outer:
-            self._pending = set()
-        try:
-            yield self
-        finally:
+        with self._lock:  # another thread's change waits for the whole batch
+            outer = self._pending is None
             if outer:
-                kinds, self._pending = self._pending, None
-                if kinds:
-                    self.changed(SURFACE if SURFACE in kinds else PATH)
+                self._pending = set()
+            try:
+                yield self
+            finally:
+                if outer:
+                    kinds, self._pending = self._pending, None
+                    if kinds:
+                        self.changed(SURFACE if SURFACE in kinds else PATH)
 
     def stale(self, ax):
         """Say, from ``update()``, that the static part of `ax` changed (its limits, its ticks).
@@ -576,6 +587,10 @@ class Explorer:
 
     def changed(self, kind=PATH):
         """Recompute and redraw after a change of the given kind; check the challenges."""
+        with self._lock:
+            self._changed(kind)
+
+    def _changed(self, kind):
         if self.closed:
             return
         if self._pending is not None:  # inside batch(): redraw once at its end
@@ -608,7 +623,8 @@ class Explorer:
         """Wrap a callback so that an exception shows under the figure instead of in the log."""
         def guarded(*args, **kwargs):
             try:
-                result = fn(*args, **kwargs)
+                with self._lock:
+                    result = fn(*args, **kwargs)
             except Exception as error:  # shown to the learner, never swallowed
                 self.last_error = error
                 text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
@@ -679,7 +695,8 @@ class Explorer:
 
     def png(self):
         """PNG bytes of the current picture."""
-        return self.image.png()
+        with self._lock:
+            return self.image.png()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_()
