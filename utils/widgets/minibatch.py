@@ -23,7 +23,7 @@ from .. import datasets, optimizers, surfaces
 from ..layers import Parameter
 from .base import SURFACE, Challenge, Explorer, register_explorer
 from .descent import PATH_COLORS, SURFACE_CMAP, clip_path, contour_levels, draw_minima, loss_axis
-from .gradient_descent import _check_in, draw_minima_handles, nice_limits
+from .gradient_descent import _check_in, draw_minima_handles
 
 #: Rows of the default data set.
 N_ROWS = 64
@@ -140,13 +140,17 @@ class MinibatchExplorer(Explorer):
         if self._keys.get("full") != key:
             self.full = surfaces.linear_regression(self.X, self.y, l2=v["l2"])
             self._keys["full"] = key
-        key = (v["noise"], v["l2"], v["batch_size"], v["lr"], v["seed"])
+        key = (v["noise"], v["l2"], v["batch_size"], v["seed"])
+        if self._keys.get("batches") != key:  # the learning rate leaves the batches as they are
+            self._batches(v)
+            self._keys["batches"] = key
+        key = (*key, v["lr"])
         if self._keys.get("run") != key:
             self._run(v)
             self._keys["run"] = key
         self.t = min(v["t"], self.end)
 
-    def _run(self, v):
+    def _batches(self, v):
         rng = np.random.default_rng(v["seed"])
         self.batch_rows = batches(N_ROWS, v["batch_size"], self.steps + 1, rng)
         self.batch_surfaces = [surfaces.linear_regression(self.X, self.y, rows=rows, l2=v["l2"])
@@ -157,6 +161,8 @@ class MinibatchExplorer(Explorer):
         unique = np.all(np.isfinite(self.batch_minima), axis=1)
         distances = np.linalg.norm(self.batch_minima[unique] - self.full.minima[0], axis=1)
         self.batch_spread = float(np.mean(distances)) if unique.any() else np.nan
+
+    def _run(self, v):
         p = Parameter(np.array(self.full.start, dtype=np.float64))
         opt = optimizers.SGD([p], lr=v["lr"])
         self.path = np.full((self.steps + 1, 2), np.nan)
@@ -209,6 +215,10 @@ class MinibatchExplorer(Explorer):
         self.ax_loss.set_xlabel("step $t$")
         self.ax_loss.set_ylabel(r"full-batch $L(\theta_t) - L^*$")
         loss_axis(self.ax_loss, "log", "full-batch loss along the path")
+        # Fixed limits: the start is about 1e1-1e2 above the lowest loss, and a diverging path
+        # leaves through the top (the status says so), so no change redraws this axes.
+        self.ax_loss.set_xlim(0, self.steps)
+        self.ax_loss.set_ylim(1e-6, 1e3)
         self.ax_loss.grid(True, alpha=0.3)
         (self.loss_line,) = self.ax_loss.plot([], [], color=color, linewidth=1.4)
         (self.loss_now,) = self.ax_loss.plot([], [], "o", color=color, markeredgecolor="black", markersize=6)
@@ -275,11 +285,6 @@ class MinibatchExplorer(Explorer):
                          out=np.full_like(self.losses, np.nan))
         self.loss_line.set_data(np.arange(self.end + 1), gap[:self.end + 1])
         self.loss_now.set_data([t], [gap[t]])
-        limits = (0, self.steps), nice_limits(gap[:self.end + 1], "log")
-        if limits != (self.ax_loss.get_xlim(), self.ax_loss.get_ylim()):
-            self.ax_loss.set_xlim(limits[0])
-            self.ax_loss.set_ylim(limits[1])
-            self.stale(self.ax_loss)
         if np.all(np.isfinite(self.batch_minima[t])):
             where = f"its minimum is {np.linalg.norm(self.batch_minima[t] - full.minima[0]):.2f} from the full one"
         else:
