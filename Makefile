@@ -10,7 +10,7 @@ LESSON ?= 01
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test check lessons solutions bench clean hub-tools test-hub
+.PHONY: lab test check lessons solutions bench clean hub-tools test-hub progress nbgrader-env test-classroom
 
 $(STAMP): requirements.txt pyproject.toml Makefile
 	@echo "Setting up the course's Python environment in $(VENV)/: a few minutes, once. pip shows its progress."
@@ -31,7 +31,7 @@ lab: $(STAMP)
 ## make test: unit tests, exercise-check tests, then every solution notebook under nbval
 ## with one and with two BLAS threads (its outputs must not depend on the thread count)
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not classroom"
 	for t in 1 2; do \
 	  echo "== solutions under nbval, $$t BLAS thread(s) =="; \
 	  OPENBLAS_NUM_THREADS=$$t OMP_NUM_THREADS=$$t MKL_NUM_THREADS=$$t \
@@ -50,6 +50,11 @@ check: $(STAMP)
 	@$(PY) -m pytest --nbval-lax --nbval-current-env -q --tb=no -rN -o console_output_style=classic \
 	  --exercise-report-only $(LESSON_FILE); status=$$?; \
 	  if [ $$status -eq 1 ] && [ -z "$(STRICT)" ]; then exit 0; fi; exit $$status
+
+## make progress: every lesson in lessons/, each exercise passed, failed or not attempted (your notebooks
+## are read, never changed; save them first)
+progress: $(STAMP)
+	@$(PY) -m utils.progress_report lessons
 
 ## make lessons: write lessons/ from solutions/ (authors only)
 lessons: $(STAMP)
@@ -86,3 +91,21 @@ test-hub: $(STAMP) hub-tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+## make nbgrader-env: nbgrader, pinned, in its own environment .venv-nbgrader with the course installed
+## (a learner does not need it; instructors grading with nbgrader and `make test-classroom` do)
+NBGRADER_VERSION := 0.9.6
+NBGRADER_VENV    := .venv-nbgrader
+NBGRADER_STAMP   := $(NBGRADER_VENV)/.installed
+nbgrader-env: $(NBGRADER_STAMP)
+$(NBGRADER_STAMP): requirements.txt pyproject.toml
+	test -x $(NBGRADER_VENV)/bin/python || $(PYTHON) -m venv $(NBGRADER_VENV)
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NBGRADER_VENV)/bin/python -m pip install --quiet "nbgrader==$(NBGRADER_VERSION)" --editable .
+	touch $@
+
+## make test-classroom: the course in a classroom, slow tests that `make test` skips (CI runs both):
+## nbgrader's round trip on every lesson, a clean environment from the Binder files running every
+## solution, and a read-only course copied to a student's home, offline
+test-classroom: $(STAMP) $(NBGRADER_STAMP)
+	NBGRADER_PYTHON=$(CURDIR)/$(NBGRADER_VENV)/bin/python $(PY) -m pytest -m classroom tests/test_nbgrader.py tests/test_binder.py
