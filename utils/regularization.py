@@ -14,7 +14,10 @@ checked against:
 - :func:`early_stopping_epoch`: the early-stopping rule of ``EarlyStopping`` applied to
   a list of validation losses after the fact;
 - :func:`train_early_stopping`: a training loop that stops early and puts the best
-  weights back, with *copies* of the weights, never references to them.
+  weights back, with *copies* of the weights, never references to them;
+- :func:`overfit_moons`, :func:`big_network` and :func:`train_big_network`: lesson 10's
+  experiment, a big network that memorises 32 noisy points, in one place, so that the
+  lesson's figures and the check of exercise 10.7 run exactly the same code.
 
 Left out on purpose: dropout variants (DropConnect, spatial dropout), L1 penalties,
 and ``min_delta`` in the early-stopping rule (``EarlyStopping`` has it).
@@ -25,9 +28,14 @@ import math
 import numpy as np
 
 from ._validation import as_float_array, check_non_negative, check_positive_int, check_probability
+from .datasets import make_moons, train_test_split
+from .layers import Dense, Dropout, ReLU
+from .models import Sequential
+from .optimizers import Adam
+from .training import fit
 
 __all__ = ["dropout_forward", "dropout_backward", "l2_penalty", "l2_penalty_grad", "early_stopping_epoch",
-           "train_early_stopping"]
+           "train_early_stopping", "overfit_moons", "big_network", "train_big_network"]
 
 
 def dropout_forward(x, p, rng, training=True):
@@ -282,3 +290,75 @@ def train_early_stopping(model, train_epoch, validation_loss, epochs, patience):
     for p, data in zip(model.parameters(), best):
         p.data[...] = data
     return best_epoch, stop_epoch
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson 10's experiment: the network that memorises, and the same run with each regularizer
+
+def overfit_moons():
+    """Lesson 10's data: 32 training and 300 validation points of the two moons, noise 0.3.
+
+    Returns
+    -------
+    X_train : ndarray, shape (32, 2), float64
+    X_val : ndarray, shape (300, 2), float64
+    y_train : ndarray, shape (32,), int
+    y_val : ndarray, shape (300,), int
+        ``make_moons(332, noise=0.3, seed=3)``, split by ``train_test_split(..., test_size=300,
+        stratify=True, seed=0)``, in that function's order.
+    """
+    X, y = make_moons(332, noise=0.3, seed=3)
+    return train_test_split(X, y, test_size=300, stratify=True, seed=0)
+
+
+def big_network(p=0.0, seed=1):
+    """A 2-64-64-2 ReLU network (4,482 parameters), with ``Dropout(p)`` after each hidden layer when p > 0.
+
+    Parameters
+    ----------
+    p : float in [0, 1), default 0
+        Dropout rate; 0 gives the network without dropout layers.
+    seed : int, default 1
+        Seed of the initial weights (and of the dropout masks). The same seed gives the same
+        initial weights for every `p`, because the masks are drawn only during training.
+
+    Returns
+    -------
+    Sequential
+    """
+    rng = np.random.default_rng(seed)
+    drop = (lambda: [Dropout(p, rng=rng)]) if p > 0 else (lambda: [])
+    return Sequential(Dense(2, 64, rng=rng), ReLU(), *drop(), Dense(64, 64, rng=rng), ReLU(), *drop(),
+                      Dense(64, 2, rng=rng))
+
+
+def train_big_network(p=0.0, weight_decay=0.0, early_stopping=None, epochs=300):
+    """Train :func:`big_network` on :func:`overfit_moons` as lesson 10 does; return ``(model, history)``.
+
+    Adam with learning rate 0.003, one batch of all 32 points per epoch, the validation set
+    scored after every epoch, and the batches visited in the same order (``rng`` seed 0) in
+    every run, so runs differ only in their regularization.
+
+    Parameters
+    ----------
+    p : float in [0, 1), default 0
+        Dropout rate of :func:`big_network`.
+    weight_decay : float >= 0, default 0
+        L2 strength, passed to :class:`utils.optimizers.Adam` (it adds ``weight_decay * w``
+        to the gradient of every parameter, biases included).
+    early_stopping : utils.training.EarlyStopping or None
+    epochs : int >= 1, default 300
+
+    Returns
+    -------
+    model : Sequential
+        After training (with early stopping: holding the best epoch's weights).
+    history : utils.training.History
+    """
+    X_train, X_val, y_train, y_val = overfit_moons()
+    model = big_network(p)
+    history = fit(model, X_train, y_train, loss="cross_entropy",
+                  optimizer=Adam(model.parameters(), lr=0.003, weight_decay=weight_decay), epochs=epochs,
+                  batch_size=32, validation_data=(X_val, y_val), early_stopping=early_stopping,
+                  rng=np.random.default_rng(0), progress=False)
+    return model, history

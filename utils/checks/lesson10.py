@@ -3,7 +3,8 @@
 Every expected value comes from a reference in ``utils``: ``regularization.dropout_forward`` and
 ``dropout_backward`` (the same mask as ``layers.Dropout``), ``l2_penalty`` and ``l2_penalty_grad``,
 ``early_stopping_epoch`` and ``train_early_stopping`` (the rule of ``training.EarlyStopping``), and
-for the choice of a dropout rate the lesson's own experiment, re-run here with ``training.fit``.
+for the choice of a dropout rate the lesson's own experiment, ``regularization.train_big_network``,
+the very function the lesson's figures call (one piece of code, so the two cannot drift apart).
 Each known mistake is computed on the same input (the early-stopping ones by variants of the
 reference loop), so its hint appears only when the learner's result is exactly that mistake.
 """
@@ -13,13 +14,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..datasets import make_moons, train_test_split
-from ..layers import Dense, Dropout, ReLU
+from ..layers import Dense, ReLU
 from ..models import Sequential
-from ..optimizers import Adam
 from ..regularization import (dropout_backward, dropout_forward, early_stopping_epoch, l2_penalty,
-                              l2_penalty_grad, train_early_stopping)
-from ..training import fit
+                              l2_penalty_grad, train_big_network, train_early_stopping)
 from .core import Case, call_learner, compare, failure, run_cases, show_value
 
 __all__ = ["check_dropout_forward", "check_dropout_backward", "check_l2_penalty", "check_l2_penalty_grad",
@@ -93,7 +91,9 @@ def _forward_cases():
               ("evaluation mode (training=False): the identity, on a new array, and a mask of ones",
                rng.normal(size=(2, 4)).round(2), 0.5, 7, False),
               ("evaluation mode with float32 activations", rng.normal(size=(2, 2)).astype(np.float32), 0.4, 8,
-               False)]
+               False),
+              ("evaluation mode with integer activations: float64 out and mask", np.array([[2, -1], [0, 3]]), 0.3,
+               11, False)]
     cases = []
     for description, x, p, seed, training in inputs:
         xf = np.asarray(x, dtype=np.float64) if x.dtype.kind != "f" else x
@@ -108,6 +108,8 @@ def _forward_cases():
                 "its input's expected value.": (xf * keep, keep),
                 "you kept the units whose number is below p: that keeps each unit with probability p. Keep a unit "
                 "where rng.random(...) >= p.": (xf * flipped / scale, flipped / scale),
+                "your out is right, but the mask holds 0 and 1: the mask is 1 / (1 - p) where kept, the scale is "
+                "part of it (the backward pass multiplies by the mask alone).": (xf * keep / scale, keep),
                 "you multiplied the kept units by 1 - p; inverted dropout divides by it (the old, non-inverted "
                 "dropout scaled at evaluation time instead).": (xf * keep * scale, keep * scale),
             })
@@ -132,9 +134,29 @@ def _forward_cases():
     return cases
 
 
+def _eval_mode_draws(title, dropout_forward, cases):
+    """Evaluation mode must leave the rng as it was: no number drawn, so later masks stay the same."""
+    evaluation = [(k, c) for k, c in enumerate(cases, start=1) if c.args[3] is False]
+    for number, case in evaluation:
+        x, p, _, training = case.args
+        seed = int(case.input_text.split("default_rng(")[1].split(")")[0])
+        rng = np.random.default_rng(seed)
+        got = call_learner(title, dropout_forward, Case(**{**vars(case), "args": (x.copy(), p, rng, training)}),
+                           number, len(cases))
+        if compare(got, case.expected) is not None:
+            continue                     # a wrong value: run_cases names that mistake first
+        if rng.random() != np.random.default_rng(seed).random():
+            raise _fail(title, case, number, len(cases), "your function drew numbers from rng in evaluation mode; "
+                        "with training=False nothing is dropped, so nothing may be drawn (a draw there would "
+                        "change every later mask of the same rng).", None,
+                        "draw u = rng.random(x.shape) inside the training branch only.")
+
+
 def check_dropout_forward(dropout_forward):
     """Exercise 10.1: inverted dropout, ``dropout_forward(x, p, rng, training)`` -> ``(out, mask)``."""
-    run_cases("Exercise 10.1 dropout_forward", dropout_forward, _forward_cases())
+    title, cases = "Exercise 10.1 dropout_forward", _forward_cases()
+    _eval_mode_draws(title, dropout_forward, cases)
+    run_cases(title, dropout_forward, cases)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,6 +216,7 @@ def _l2_inputs():
           (rng.normal(size=(5, 5)).round(2), rng.normal(size=5).round(2)),
           (rng.normal(size=(5, 1)).round(2), np.array([3.0]))], 0.5),
         ("lambda = 0: no penalty", two, 0.0),
+        ("lambda = 1: the gradient has the values of W, in new arrays", two[:1], 1.0),
         ("float32 weights give a float32 result",
          [(rng.normal(size=(2, 3)).astype(np.float32), np.ones(3, dtype=np.float32)),
           (rng.normal(size=(3, 2)).astype(np.float32), np.ones(2, dtype=np.float32))], 0.1),
@@ -225,6 +248,23 @@ def _call_on_layers(title, fn, case, number, total):
     return got
 
 
+def _pairs_problem(got, expected):
+    """Compare a list of (dW, db) pairs layer by layer, naming the layer and the array that differ."""
+    if not isinstance(got, (tuple, list)):
+        return (f"expected a list of {len(expected)} (dW, db) pairs, one per layer, got "
+                f"{type(got).__name__}" + (": did you forget to `return` the list?" if got is None else ""))
+    if len(got) != len(expected):
+        return f"expected a list of {len(expected)} (dW, db) pairs, one per layer, got {len(got)}"
+    for k, (pair, (dW, db)) in enumerate(zip(got, expected), start=1):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            return f"layer {k}: expected a pair (dW, db), got {type(pair).__name__}"
+        for name, g, e in (("dW", pair[0], dW), ("db", pair[1], db)):
+            problem = compare(g, e)
+            if problem:
+                return f"layer {k}, {name}: {problem}"
+    return None
+
+
 def _run_layer_cases(title, fn, cases):
     if not callable(fn):
         raise AssertionError(f"{title}: expected a function, got {type(fn).__name__}. "
@@ -233,7 +273,7 @@ def _run_layer_cases(title, fn, cases):
         got = _call_on_layers(title, fn, case, number, len(cases))
         if isinstance(case.expected, tuple) and isinstance(got, list):
             got = tuple(tuple(pair) if isinstance(pair, list) else pair for pair in got)
-        problem = compare(got, case.expected)
+        problem = _pairs_problem(got, case.expected) if isinstance(case.expected, tuple) else compare(got, case.expected)
         if problem:
             raise AssertionError(failure(title, case, number, len(cases), problem, got))
     print(f"{title}: all {len(cases)} cases passed")
@@ -259,6 +299,10 @@ def _penalty_cases():
                 lam / 2 * sum(np.sqrt(np.sum(W * W)) for W, _ in f),
             "you took the mean of the squares; the penalty is their sum over every entry.":
                 lam / 2 * sum(np.mean(W * W) for W, _ in f),
+            "you added up |W|, the L1 penalty; L2 adds up the squares, W * W.":
+                lam / 2 * sum(np.sum(np.abs(W)) for W, _ in f),
+            "you squared the sum of the weights; square each weight first, then add: np.sum(W * W).":
+                lam / 2 * sum(np.sum(W) ** 2 for W, _ in f),
         }
         if len(f) > 1:
             mistakes["only one layer's weights are in your sum: add every layer's."] = lam / 2 * np.sum(f[0][0] ** 2)
@@ -300,6 +344,8 @@ def _grad_cases():
             "subtracts it).": tuple((-lam * W, np.zeros_like(b)) for W, b in f),
             "you returned the weights after a decay step, W - lambda * W; the exercise asks for the gradient, "
             "lambda * W.": tuple((W - lam * W, np.zeros_like(b)) for W, b in f),
+            "dW is transposed: it has the shape of W, (D_in, D_out), entry by entry lambda * W.":
+                tuple((lam * W.T, np.zeros_like(b)) for W, b in f),
         }
         cases.append(Case(description, (layers, lam), expected, mistakes=mistakes,
                           input_text=_layers_text(layers, lam)))
@@ -314,11 +360,20 @@ def check_l2_penalty_grad(l2_penalty_grad):
 # ---------------------------------------------------------------------------------------------
 # Exercise 10.5 early_stopping_epoch
 
-def _stopping_rule(losses, patience, *, ties="no", late=False, reset=True, best_from="seen", base=1):
+def _stopping_rule(losses, patience, *, ties="no", late=False, reset=True, best_from="seen", base=1,
+                   against="best"):
     """The reference rule and its plausible variants, to name a learner's mistake."""
     best_loss, best_epoch, wait, stop = math.inf, 0, 0, len(losses)
+    if against == "largest":
+        losses, best_loss = [-v for v in losses], math.inf
     for epoch, loss in enumerate(losses, start=1):
-        if loss < best_loss or (ties == "yes" and loss == best_loss):
+        if against == "previous" and epoch > 1:
+            if loss < losses[epoch - 2]:
+                wait = 0
+                if loss < best_loss:
+                    best_loss, best_epoch = loss, epoch
+                continue
+        elif loss < best_loss or (ties == "yes" and loss == best_loss):
             best_loss, best_epoch = loss, epoch
             wait = 0 if reset else wait
             continue
@@ -340,6 +395,10 @@ _RULE_MISTAKES = {
                               "improvement reaches patience, not when it passes it."),
     "reset": (dict(reset=False), "your counter does not restart at an improvement: it must count the epochs "
                                  "without improvement since the last best one."),
+    "previous": (dict(against="previous"), "you compared each loss with the previous epoch's; compare it with the "
+                                           "best loss so far."),
+    "largest": (dict(against="largest"), "you kept the largest loss as the best; the best validation loss is the "
+                                         "lowest (use <, and start from infinity)."),
     "all": (dict(best_from="all"), "you chose the best epoch among all the losses, also those after the stop: "
                                    "training never ran those epochs. Pick the best among the epochs up to the "
                                    "stop."),
@@ -371,6 +430,23 @@ def _rule_cases():
     return cases
 
 
+def _consistent_mistakes(fn, cases, failed):
+    """The mistakes of `failed` that the learner's function makes on *every* case, not by chance on one."""
+    answers = []
+    for case in cases:
+        losses = case.args[0]
+        try:
+            got = fn(list(losses) if isinstance(losses, list) else losses.copy(), case.args[1])
+            answers.append(tuple(int(v) for v in got))
+        except Exception:  # the failing case is reported as it is; here we only look for a pattern
+            return {}
+    keep = {}
+    for hint, result in failed.mistakes.items():
+        if all(got == tuple(c.mistakes.get(hint, c.expected)) for got, c in zip(answers, cases)):
+            keep[hint] = result
+    return keep
+
+
 def check_early_stopping_epoch(early_stopping_epoch):
     """Exercise 10.5: ``early_stopping_epoch(val_losses, patience)`` -> ``(best_epoch, stop_epoch)``, from 1."""
     title = "Exercise 10.5 early_stopping_epoch"
@@ -390,6 +466,7 @@ def check_early_stopping_epoch(early_stopping_epoch):
             continue
         if isinstance(got, (tuple, list)) and len(got) == 2 and compare(tuple(reversed(got)), case.expected) is None:
             problem = "the values are in the wrong order: return (best_epoch, stop_epoch), in that order."
+        case = Case(**{**vars(case), "mistakes": _consistent_mistakes(early_stopping_epoch, cases, case)})
         raise AssertionError(failure(title, case, number, len(cases), problem, got))
     print(f"{title}: all {len(cases)} cases passed")
 
@@ -403,22 +480,33 @@ def _stand_in_model(seed):
 
 
 class _Script:
-    """A stand-in for training: each epoch moves every weight in place; the validation losses are scripted."""
+    """A stand-in for training: each epoch moves every weight in place; the validation losses are scripted.
+
+    The loss is the scripted loss *of the weights the model holds*: after epoch t's training it is
+    ``losses[t - 1]``. Weights that no epoch of training produced (asked before the first
+    ``train_epoch``, say) are recorded in ``stale`` and get a loss above every scripted one.
+    """
 
     def __init__(self, losses, seed):
         self.losses, self.rng = list(losses), np.random.default_rng(seed + 100)
         self.trained = self.validated = 0
+        self.snapshots, self.stale = [], False
 
     def train_epoch(self, model):
         self.trained += 1
         for p in model.parameters():
             p.data -= 0.1 * self.rng.normal(size=p.data.shape)   # in place, as an optimizer's step
+        self.snapshots.append([p.data.copy() for p in model.parameters()])
 
     def validation_loss(self, model):
         self.validated += 1
         if self.validated > len(self.losses):
             raise RuntimeError("validation_loss was called more often than once per epoch")
-        return self.losses[self.validated - 1]
+        now = [p.data for p in model.parameters()]
+        if self.snapshots and all(np.array_equal(a, b) for a, b in zip(now, self.snapshots[-1])):
+            return self.losses[len(self.snapshots) - 1]
+        self.stale = True
+        return max(self.losses) + 1.0
 
 
 def _loop_variant(model, script, epochs, patience, *, copies=True, restore=True, ties=False, late=False,
@@ -480,9 +568,18 @@ def check_train_early_stopping(train_early_stopping_fn):
         case = Case(description, (), expected, returns=("best_epoch", "stop_epoch"), new_array=False,
                     input_text=f"validation losses {losses} (one per epoch, in order), epochs = {epochs}, "
                                f"patience = {patience}; a 2-3-1 model whose train_epoch moves every weight in place")
+        arrays = [p.data for p in model.parameters()]
         got = call_learner(title, lambda: train_early_stopping_fn(model, script.train_epoch, script.validation_loss,
                                                                   epochs, patience), case, number, len(cases))
         weights = [p.data for p in model.parameters()]
+        if script.stale:
+            raise _fail(title, case, number, len(cases), "validation_loss was called on weights that the epoch's "
+                        "training had not produced yet: in each epoch, call train_epoch first and validation_loss "
+                        "after it, so that the loss you record belongs to the weights you save.", got)
+        if any(w is not a for w, a in zip(weights, arrays)):
+            raise _fail(title, case, number, len(cases), "the model's parameters now hold new arrays (p.data = ...): "
+                        "write the best weights into the arrays the model already has, p.data[...] = best, so that "
+                        "an optimizer holding those arrays still updates the model.", got)
         weights_ok = all(w.shape == e.shape and np.allclose(w, e) for w, e in zip(weights, expected_weights))
         problem = compare(got, expected)
         if script.validated != script.trained:
@@ -498,10 +595,19 @@ def check_train_early_stopping(train_early_stopping_fn):
             for variant, hint in _LOOP_MISTAKES:
                 wrong_model, wrong_script = _stand_in_model(seed), _Script(losses, seed)
                 wrong = _loop_variant(wrong_model, wrong_script, epochs, patience, **variant)
+                wrong_weights = [p.data for p in wrong_model.parameters()]
                 same_epochs = compare(got, wrong, check_dtype=False) is None
-                same_weights = all(np.allclose(w, v) for w, v in zip(weights, (p.data for p in wrong_model.parameters())))
-                if same_epochs and same_weights:
+                same_weights = all(np.allclose(w, v) for w, v in zip(weights, wrong_weights))
+                differs = wrong != expected or not all(np.allclose(w, e) for w, e in zip(wrong_weights,
+                                                                                         expected_weights))
+                if same_epochs and same_weights and differs and wrong_script.trained == script.trained:
                     hints.append(hint)
+            if not hints and isinstance(got, (tuple, list)) and len(got) == 2 and \
+                    compare(tuple(got), (expected[0] - 1, expected[1] - 1), check_dtype=False) is None:
+                hints.append("you counted the epochs from 0; they count from 1, as in exercise 10.5.")
+            if not hints and script.trained > expected[1]:
+                hints.append(f"leave the loop (break) at the stop epoch, {expected[1]}: the epochs after it are "
+                             f"never trained.")
             raise _fail(title, case, number, len(cases), problem, got, "; or ".join(hints) or None)
     print(f"{title}: all {len(cases)} cases passed")
 
@@ -511,34 +617,6 @@ def check_train_early_stopping(train_early_stopping_fn):
 
 #: The dropout rates of the lesson's figure.
 DROPOUT_RATES = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9)
-#: Epochs each network of the lesson's figure trains.
-EPOCHS = 300
-
-
-def overfit_data():
-    """The lesson's data: 32 training and 300 validation points of the moons, noise 0.3."""
-    X, y = make_moons(332, noise=0.3, seed=3)
-    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=300, stratify=True, seed=0)
-    return X_train, y_train, X_val, y_val
-
-
-def big_network(p=0.0, seed=1):
-    """The lesson's overfitting network: 2-64-64-2 ReLU, with ``Dropout(p)`` after each hidden layer when p > 0."""
-    rng = np.random.default_rng(seed)
-    drop = (lambda: [Dropout(p, rng=rng)]) if p > 0 else (lambda: [])
-    return Sequential(Dense(2, 64, rng=rng), ReLU(), *drop(), Dense(64, 64, rng=rng), ReLU(), *drop(),
-                      Dense(64, 2, rng=rng))
-
-
-def train_big_network(p=0.0, weight_decay=0.0, early_stopping=None, epochs=EPOCHS):
-    """Train :func:`big_network` as the lesson does; return ``(model, history)``."""
-    X_train, y_train, X_val, y_val = overfit_data()
-    model = big_network(p)
-    history = fit(model, X_train, y_train, loss="cross_entropy",
-                  optimizer=Adam(model.parameters(), lr=0.003, weight_decay=weight_decay), epochs=epochs,
-                  batch_size=32, validation_data=(X_val, y_val), early_stopping=early_stopping,
-                  rng=np.random.default_rng(0), progress=False)
-    return model, history
 
 
 @lru_cache(maxsize=1)
@@ -576,6 +654,9 @@ def check_choose_dropout_rate(choose_dropout_rate):
         elif p == min(DROPOUT_RATES, key=lambda q: sweep[q][2]):
             hint = ("that rate has the lowest point of a validation curve along the way, but the networks train "
                     "all 300 epochs here: compare the validation losses at the end.")
+        elif math.isclose(p, 1 - best):
+            hint = (f"{p:g} is 1 - {best:g}, the probability of *keeping* a unit at the best rate; p is the "
+                    f"probability of dropping one.")
         elif sweep[p][1] > sweep[best][1]:
             hint = "read the right-hand panel again: the lowest bar is the one to pick."
         raise _fail(title, case, 1, 1, f"at p = {p:g} the final validation loss is {sweep[p][1]:.3f}; another rate "
