@@ -2155,6 +2155,111 @@ def dropout_backward_in_place(dout, mask):
     return dout
 
 
+def dropout_forward_draws_in_eval_mode(x, p, rng, training=True):
+    x = _as_float(x)
+    u = rng.random(x.shape)                          # drawn in both modes: changes every later mask
+    if not training:
+        return x.copy(), np.ones_like(x)
+    mask = (u >= p).astype(x.dtype) / x.dtype.type(1 - p)
+    return x * mask, mask
+
+
+def dropout_forward_integer_mask_in_eval_mode(x, p, rng, training=True):
+    if not training:
+        return _as_float(x).copy(), np.ones_like(x)  # an int64 mask for integer x
+    x = _as_float(x)
+    mask = (rng.random(x.shape) >= p).astype(x.dtype) / x.dtype.type(1 - p)
+    return x * mask, mask
+
+
+def dropout_forward_unscaled_mask(x, p, rng, training=True):
+    x = _as_float(x)
+    if not training:
+        return x.copy(), np.ones_like(x)
+    keep = (rng.random(x.shape) >= p).astype(x.dtype)
+    return x * keep / x.dtype.type(1 - p), keep
+
+
+def l2_penalty_l1(layers, lam):
+    return lam / 2 * sum(np.sum(np.abs(W)) for W, b in layers)
+
+
+def l2_penalty_grad_returns_w_itself_for_lambda_one(layers, lam):
+    return [(W if lam == 1 else lam * W, np.zeros(b.shape, dtype=_as_float(b).dtype)) for W, b in layers]
+
+
+def early_stopping_epoch_keeps_the_largest(val_losses, patience):
+    best, best_epoch, wait = -np.inf, 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss > best:
+            best, best_epoch, wait = loss, epoch, 0
+            continue
+        wait += 1
+        if wait == patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def early_stopping_epoch_against_previous(val_losses, patience):
+    best, best_epoch, wait = val_losses[0], 1, 0
+    for epoch in range(2, len(val_losses) + 1):
+        loss = val_losses[epoch - 1]
+        if loss < val_losses[epoch - 2]:
+            wait = 0
+            if loss < best:
+                best, best_epoch = loss, epoch
+            continue
+        wait += 1
+        if wait == patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def _loop(model, train_epoch, validation_loss, epochs, patience, *, validate_first=False, rebind=False,
+          every_epoch=False):
+    best_loss, best_epoch, wait, best, stop = np.inf, 0, 0, None, epochs
+    losses = []
+    for epoch in range(1, epochs + 1):
+        if validate_first:
+            loss = validation_loss(model)
+            train_epoch(model)
+        else:
+            train_epoch(model)
+            loss = validation_loss(model)
+        losses.append(loss)
+        if loss < best_loss:
+            best_loss, best_epoch, wait = loss, epoch, 0
+            best = [p.data.copy() for p in model.parameters()]
+            continue
+        wait += 1
+        if wait == patience and not every_epoch:
+            stop = epoch
+            break
+    for p, data in zip(model.parameters(), best):
+        if rebind:
+            p.data = data                            # new arrays, not the model's own
+        else:
+            p.data[...] = data
+    return best_epoch, stop
+
+
+def train_early_stopping_validates_before_training(model, train_epoch, validation_loss, epochs, patience):
+    return _loop(model, train_epoch, validation_loss, epochs, patience, validate_first=True)
+
+
+def train_early_stopping_rebinds_the_arrays(model, train_epoch, validation_loss, epochs, patience):
+    return _loop(model, train_epoch, validation_loss, epochs, patience, rebind=True)
+
+
+def train_early_stopping_counts_from_zero(model, train_epoch, validation_loss, epochs, patience):
+    best_epoch, stop = _loop(model, train_epoch, validation_loss, epochs, patience)
+    return best_epoch - 1, stop - 1
+
+
+def choose_dropout_rate_keep_probability():
+    return 0.3
+
+
 def l2_penalty_without_half(layers, lam):
     return lam * sum(np.sum(W * W) for W, b in layers)
 
@@ -2617,7 +2722,10 @@ WRONG_ANSWERS = {
                                (dropout_forward_also_in_eval_mode, "you dropped units in evaluation mode"),
                                (dropout_forward_returns_x_itself_in_eval_mode, "is the input `x` itself"),
                                (dropout_forward_with_binomial_mask, "draw it with one call rng.random(x.shape)"),
-                               (dropout_forward_float64_mask, "expected dtype float32, got dtype float64")],
+                               (dropout_forward_float64_mask, "expected dtype float32, got dtype float64"),
+                               (dropout_forward_draws_in_eval_mode, "drew numbers from rng in evaluation mode"),
+                               (dropout_forward_integer_mask_in_eval_mode, "expected dtype float64, got dtype int64"),
+                               (dropout_forward_unscaled_mask, "the mask holds 0 and 1")],
     "ex10_2_dropout_backward": [(dropout_backward_passes_everything, "passed the gradient through unchanged"),
                                 (dropout_backward_unscaled, "without the scale 1 / (1 - p)"),
                                 (dropout_backward_divides_by_the_mask, "you divided by the mask"),
@@ -2625,25 +2733,33 @@ WRONG_ANSWERS = {
     "ex10_3_l2_penalty": [(l2_penalty_without_half, "the 1/2 is missing"),
                           (l2_penalty_with_biases, "you penalized the biases too"),
                           (l2_penalty_of_norms, "you added up the norms"),
-                          (l2_penalty_last_layer_only, "only the last layer's weights")],
+                          (l2_penalty_last_layer_only, "only the last layer's weights"),
+                          (l2_penalty_l1, "the L1 penalty")],
     "ex10_4_l2_penalty_grad": [(l2_penalty_grad_twice_lambda, "not 2 * lambda * W"),
                                (l2_penalty_grad_decays_biases, "the bias gradient is lambda * b"),
                                (l2_penalty_grad_returns_the_decayed_weights, "after a decay step"),
                                (l2_penalty_grad_integer_zeros, "expected dtype float64, got dtype int64"),
-                               (l2_penalty_grad_in_place, "changed W of layer 0 in place")],
+                               (l2_penalty_grad_in_place, "changed W of layer 0 in place"),
+                               (l2_penalty_grad_returns_w_itself_for_lambda_one, "shares memory with an input")],
     "ex10_5_early_stopping_epoch": [(early_stopping_epoch_counts_from_zero, "counted from 0"),
                                     (early_stopping_epoch_ties_improve, "counted a tie as an improvement"),
                                     (early_stopping_epoch_one_epoch_late, "you stopped one epoch late"),
                                     (early_stopping_epoch_best_of_all_losses, "also those after the stop"),
-                                    (early_stopping_epoch_never_resets, "does not restart at an improvement")],
+                                    (early_stopping_epoch_never_resets, "does not restart at an improvement"),
+                                    (early_stopping_epoch_keeps_the_largest, "kept the largest loss"),
+                                    (early_stopping_epoch_against_previous, "with the previous epoch's")],
     "ex10_6_train_early_stopping": [(train_early_stopping_keeps_references, "you kept references"),
                                     (train_early_stopping_never_restores, "put the best weights back"),
                                     (train_early_stopping_without_stopping, "you trained every epoch"),
-                                    (train_early_stopping_validates_twice, "more often than once per epoch")],
+                                    (train_early_stopping_validates_twice, "more often than once per epoch"),
+                                    (train_early_stopping_validates_before_training, "call train_epoch first"),
+                                    (train_early_stopping_rebinds_the_arrays, "hold new arrays"),
+                                    (train_early_stopping_counts_from_zero, "counted the epochs from 0")],
     "ex10_7_choose_dropout_rate": [(choose_dropout_rate_lowest_training_loss, "lowest *training* loss"),
                                    (choose_dropout_rate_lowest_point_of_a_curve, "lowest point of a validation curve"),
                                    (choose_dropout_rate_as_a_percentage, "is not one of the rates"),
-                                   (choose_dropout_rate_the_largest, "another rate ends lower")],
+                                   (choose_dropout_rate_the_largest, "another rate ends lower"),
+                                   (choose_dropout_rate_keep_probability, "probability of *keeping*")],
     "ex5_1_neuron_grads": [(neuron_grads_without_sigmoid_derivative, "sigma'(z) = sigma(z)(1 - sigma(z)) is missing"),
                            (neuron_grads_without_the_2, "the factor 2"),
                            (neuron_grads_sign_flipped, "the sign is flipped"),
