@@ -184,8 +184,15 @@ class OptimizerRace(Explorer):
             result = str(k) if k is not None else (f"diverged ({end})" if end is not None else "not reached")
             rows.append(f"{name:8s} {result}")
         self.table.set_text("\n".join(rows))
-        every = np.concatenate([g[np.isfinite(g)] for g in gaps.values()] + [[v["tol"]]])
-        limits = (0, max(v["steps"], 1)), nice_limits(every, self.ax_loss.get_yscale())
+        # Limits from the start and the tolerance only (not from where each run ends), so moving
+        # a learning rate keeps them and redraws no axes; a diverging curve leaves through the top.
+        starts = np.array([g[0] for g in gaps.values()])
+        if self.ax_loss.get_yscale() == "log":
+            top = 10.0 ** np.ceil(np.log10(max(float(starts.max()), v["tol"])) + 1)
+            limits = (0, max(v["steps"], 1)), (min(1e-10, v["tol"] / 100), top)
+        else:
+            every = np.concatenate([g[np.isfinite(g)] for g in gaps.values()])
+            limits = (0, max(v["steps"], 1)), nice_limits(every, "symlog")
         if limits != (self.ax_loss.get_xlim(), self.ax_loss.get_ylim()):
             self.ax_loss.set_xlim(limits[0])
             self.ax_loss.set_ylim(limits[1])
