@@ -85,9 +85,9 @@ $(HUB_PROXY):
 	npm install --prefix .hub-node --no-audit --no-fund --loglevel=error \
 	  configurable-http-proxy@$$(node -p 'process.versions.node.split(".")[0] >= 20 ? 5 : 4')
 
-## make test-hub: two students on a real JupyterHub on 127.0.0.1 (tests/test_hub.py; `make test` skips it)
+## make test-hub: only the hub's part of test-classroom: two students on a real JupyterHub on 127.0.0.1
 test-hub: $(STAMP) hub-tools
-	COURSE_HUB_TEST=1 $(PY) -m pytest tests/test_hub.py
+	$(PY) -m pytest -m classroom tests/test_hub.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
@@ -106,6 +106,8 @@ $(NBGRADER_STAMP): requirements.txt pyproject.toml
 
 ## make test-classroom: the course in a classroom, slow tests that `make test` skips (CI runs both):
 ## nbgrader's round trip on every lesson, a clean environment from the Binder files running every
-## solution, and a read-only course copied to a student's home, offline
-test-classroom: $(STAMP) $(NBGRADER_STAMP)
-	NBGRADER_PYTHON=$(CURDIR)/$(NBGRADER_VENV)/bin/python $(PY) -m pytest -m classroom tests/test_nbgrader.py tests/test_binder.py
+## solution, a read-only course copied to a student's home, offline, and two students on a real
+## JupyterHub (tests/test_hub.py, with the tools of make hub-tools)
+test-classroom: $(STAMP) $(NBGRADER_STAMP) hub-tools
+	NBGRADER_PYTHON=$(CURDIR)/$(NBGRADER_VENV)/bin/python $(PY) -m pytest -m classroom tests/test_nbgrader.py tests/test_binder.py \
+	  tests/test_hub.py

@@ -35,6 +35,8 @@ import nbformat
 import requests
 import websocket  # websocket-client, a dependency of jupyter_server
 
+from links import nbgitpuller_link  # noqa: F401 (part of this module's interface)
+
 COURSE = Path(__file__).resolve().parent.parent
 CONFIG = COURSE / "hub" / "jupyterhub_config.py"
 HUB_VENV = COURSE / ".venv-hub"
@@ -252,17 +254,29 @@ class Student:
         query = {"_xsrf": data["xsrf"], "repo": data["repo"], "targetpath": data["targetpath"]}
         query.update({k: data[k] for k in ("branch", "depth") if k in data})
         api = f"{self.hub.url}{data['base-url']}git-pull/api?{urllib.parse.urlencode(query)}"
-        events = []
         with self.browser.get(api, stream=True, timeout=seconds) as stream:
-            stream.raise_for_status()
-            for line in stream.iter_lines(decode_unicode=True):
-                if line and line.startswith("data: "):
-                    events.append(json.loads(line[len("data: "):]))
-                    if events[-1].get("phase") in ("finished", "error"):
-                        break
+            events = self._events(stream)
+        return events, self.open(f"{data['base-url']}{data['path']}")
+
+    def pull(self, repo, targetpath, branch="main", seconds=300):
+        """Pull ``repo`` into ``targetpath`` of the home with the student's token: the request the link's
+        page makes, without the page (for scripts). Returns nbgitpuller's events."""
+        query = urllib.parse.urlencode({"repo": repo, "branch": branch, "targetpath": targetpath})
+        with requests.get(f"{self.server_url}/git-pull/api?{query}", stream=True, timeout=seconds,
+                          headers={"Authorization": f"token {self.token}"}) as stream:
+            return self._events(stream)
+
+    def _events(self, stream):
+        stream.raise_for_status()
+        events = []
+        for line in stream.iter_lines(decode_unicode=True):
+            if line and line.startswith("data: "):
+                events.append(json.loads(line[len("data: "):]))
+                if events[-1].get("phase") in ("finished", "error"):
+                    break
         if not events or events[-1].get("phase") != "finished":
             raise HubError(f"{self.name}: nbgitpuller did not finish: {events[-3:]}")
-        return events, self.open(f"{data['base-url']}{data['path']}")
+        return events
 
     # -- as JupyterLab, with the student's token ---------------------------------------------------------------
     def rest(self, method, path, expect=(200, 201, 204), **kwargs):
@@ -357,11 +371,35 @@ def _decode(frame):
     return json.loads(frame[offsets[0]:offsets[1]].decode())
 
 
-def nbgitpuller_link(hub_url, repo, path, branch="main", targetpath=None):
-    """The link that pulls ``repo`` into the student's home and opens ``path`` (relative to the repo) in Lab."""
-    targetpath = targetpath or repo.rstrip("/").split("/")[-1].removesuffix(".git")
-    query = {"repo": repo, "branch": branch, "urlpath": f"lab/tree/{targetpath}/{path}", "targetpath": targetpath}
-    return f"{hub_url}/hub/user-redirect/git-pull?{urllib.parse.urlencode(query)}"
+def git(*args, cwd):
+    """Run git in ``cwd`` as the instructor; return what it prints."""
+    result = subprocess.run(["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.org",
+                             *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise HubError(f"git {' '.join(args)}: {result.stderr}")
+    return result.stdout.strip()
+
+
+def course_repository(folder):
+    """An instructor's copy of the course and the bare repository the students' links pull from.
+
+    Both hold one commit on branch ``main``: the files of this checkout's HEAD (not its history, so a
+    shallow clone will do). Returns (working copy, bare repository) as paths under ``folder``; the
+    working copy pushes to the bare one as ``origin``."""
+    folder = Path(folder)
+    work, bare = folder / "course", folder / "course.git"
+    work.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=COURSE, capture_output=True,
+                             timeout=120)
+    if archive.returncode != 0:
+        raise HubError(f"git archive HEAD in {COURSE}: {archive.stderr.decode()}")
+    subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True, timeout=120)
+    git("init", "--quiet", "--initial-branch=main", cwd=work)
+    git("add", "--all", cwd=work)
+    git("commit", "--quiet", "-m", "The course, as its repository's HEAD has it", cwd=work)
+    git("clone", "--quiet", "--bare", str(work), str(bare), cwd=folder)
+    git("remote", "add", "origin", str(bare), cwd=work)
+    return work, bare
 
 
 def text_of(outputs):

@@ -16,15 +16,15 @@ HEAD, as an instructor's repository would serve it. Then, as a class would:
    merge brings the update in and keeps what each student wrote (where both changed the same lines, the
    student's side wins).
 
-A learner needs no hub: this runs only with ``COURSE_HUB_TEST=1`` (``make test-hub``, which
-installs the hub's tools first with ``make hub-tools``; CI runs it). The tests share one class, run in
-file order, and the last one changes the course. Every wait is bounded, and the hub, the servers and
-their kernels are stopped at the end.
+A learner needs no hub: these tests are marked ``classroom``, which ``make test`` leaves out and
+``make test-classroom`` (CI) or ``make test-hub`` runs, after ``make hub-tools`` has installed the hub's
+tools; without them they are skipped. They share one class, run in file order, and the last one changes
+the course. Every wait is bounded, and the hub, the servers and their kernels are stopped at the end.
+
+The last test needs no hub and runs everywhere: INSTRUCTORS.md lists the link of every lesson.
 """
 
 import inspect
-import os
-import subprocess
 import sys
 import urllib.parse
 
@@ -33,11 +33,10 @@ import pytest
 
 from notebook_tools import ROOT, nbgrader
 
-sys.path.insert(0, str(ROOT / "hub"))
+sys.path.insert(0, str(ROOT / "hub"))  # hub/classroom.py and hub/links.py
 import classroom  # noqa: E402 (hub/classroom.py: drives the hub as a browser and JupyterLab do)
+import links  # noqa: E402 (hub/links.py: the nbgitpuller links of INSTRUCTORS.md)
 
-pytestmark = pytest.mark.skipif(os.environ.get("COURSE_HUB_TEST") != "1",
-                                reason="the JupyterHub test runs with COURSE_HUB_TEST=1: `make test-hub`")
 
 LESSON = "lessons/01_perceptron.ipynb"
 SOLUTION = ROOT / "solutions" / "01_perceptron.ipynb"
@@ -46,11 +45,7 @@ STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
 WRONG = ("ex1_2_sigmoid", "sigmoid_naive_overflows")  # bob's answer to exercise 1.2
 
 
-def git(*args, cwd):
-    result = subprocess.run(["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.org",
-                             *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
-    return result.stdout.strip()
+git = classroom.git
 
 
 # -- the students' answers ----------------------------------------------------------------------------------
@@ -99,27 +94,16 @@ def check_outputs(nb):
 # -- the class ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def course_repo(tmp_path_factory):
-    """The instructor's working copy of the course (this checkout's HEAD) and the bare repository it
-    pushes to, which the students' links name (``file://``, as nbgitpuller passes it to ``git clone``)."""
-    folder = tmp_path_factory.mktemp("course-repo")
-    work, bare = folder / "course", folder / "course.git"
-    work.mkdir()
-    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, capture_output=True, timeout=120)
-    assert archive.returncode == 0, archive.stderr.decode()
-    subprocess.run(["tar", "-x", "-C", str(work)], input=archive.stdout, check=True, timeout=120)
-    git("init", "--quiet", "--initial-branch=main", cwd=work)
-    git("add", "--all", cwd=work)
-    git("commit", "--quiet", "-m", "The course, as this checkout's HEAD has it", cwd=work)
-    git("clone", "--quiet", "--bare", str(work), str(bare), cwd=folder)
-    git("remote", "add", "origin", str(bare), cwd=work)
-    return work, bare
+    """The instructor's copy of the course (this checkout's HEAD) and the bare repository it pushes to,
+    which the students' links name (``file://``, as nbgitpuller passes it to ``git clone``)."""
+    return classroom.course_repository(tmp_path_factory.mktemp("course-repo"))
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     missing = classroom.missing_tools()
     if missing:
-        pytest.fail(f"the hub's tools are not installed ({', '.join(missing)}): run `make hub-tools`")
+        pytest.skip(f"the hub's tools are not installed ({', '.join(missing)}): run `make hub-tools`")
     hub = classroom.Hub(tmp_path_factory.mktemp("hub"))
     with hub:
         try:
@@ -151,6 +135,7 @@ def students(hub, course_repo):
     return class_
 
 
+@pytest.mark.classroom
 def test_logging_in_starts_each_students_own_server(hub, students):
     for name, student in students.items():
         assert student.landing.status_code == 200
@@ -159,6 +144,7 @@ def test_logging_in_starts_each_students_own_server(hub, students):
         assert student.open(f"/user/{name}/api/status").status_code == 200  # the browser's cookie reaches it
 
 
+@pytest.mark.classroom
 def test_the_link_pulls_the_course_into_each_students_home_and_opens_lesson_01(students, course_repo):
     _, bare = course_repo
     upstream = git("rev-parse", "main", cwd=bare)
@@ -172,6 +158,7 @@ def test_the_link_pulls_the_course_into_each_students_home_and_opens_lesson_01(s
         assert git("rev-parse", "HEAD", cwd=clone) == upstream
 
 
+@pytest.mark.classroom
 def test_each_student_sees_their_own_result(students):
     alice, bob = check_outputs(students["alice"].executed), check_outputs(students["bob"].executed)
     assert len(alice) == 6 and set(alice) == set(bob)
@@ -191,6 +178,7 @@ def test_each_student_sees_their_own_result(students):
         assert check_outputs(saved) == check_outputs(student.executed)
 
 
+@pytest.mark.classroom
 def test_neither_student_sees_the_others_files(hub, students):
     lesson = urllib.parse.quote(f"{TARGET}/{LESSON}")
     for me, other in (("alice", "bob"), ("bob", "alice")):
@@ -211,30 +199,38 @@ def test_neither_student_sees_the_others_files(hub, students):
         assert hub.server_model(other)["ready"]
 
 
-def update_the_course(work):
-    """The instructor's next commit: lesson 01's title, exercise 1.2's stub comment, lesson 02's title.
+def revise_title(cell):
+    """The title line of a lesson's first cell, with " (revised)" after it."""
+    title, rest = cell.source.split("\n", 1)
+    cell.source = f"{title} (revised)\n{rest}"
+    return cell.source
 
-    Exercise 1.2's stub is the very line each student replaced with an answer: there both sides changed."""
-    lesson = work / LESSON
+
+def update_the_course(work):
+    """The instructor's next commit: lesson 01's title and exercise 1.2's stub comment, lesson 02's title.
+
+    Exercise 1.2's stub is the very line each student replaced with an answer: there both sides changed.
+    Returns the new first cells of lessons 01 and 02."""
+    lesson, other = work / LESSON, work / "lessons" / "02_activation_functions.ipynb"
     nb = nbformat.read(lesson, as_version=4)
-    nb.cells[0].source = nb.cells[0].source.replace("# 01 · The perceptron\n", "# 01 · The perceptron (revised)\n")
+    title_01 = revise_title(nb.cells[0])
     sigmoid_stub = next(c for c in nb.cells if nbgrader(c).get("grade_id") == WRONG[0])
     sigmoid_stub.source = sigmoid_stub.source.replace(STUB[0], "# YOUR CODE HERE (stable for large |z|)")
     nbformat.write(nb, lesson)
-    other = work / "lessons" / "02_activation_functions.ipynb"
     nb = nbformat.read(other, as_version=4)
-    nb.cells[0].source = nb.cells[0].source.replace("# 02 · Activation functions\n",
-                                                    "# 02 · Activation functions (revised)\n")
+    title_02 = revise_title(nb.cells[0])
     nbformat.write(nb, other)
     assert len(git("diff", "--stat", cwd=work).splitlines()) == 3  # two files changed, and the summary
     git("commit", "--quiet", "-am", "Revise the titles of lessons 01 and 02, and exercise 1.2's stub", cwd=work)
     git("push", "--quiet", "origin", "main", cwd=work)
+    return title_01, title_02
 
 
+@pytest.mark.classroom
 def test_a_second_pull_after_an_update_keeps_each_students_edits(students, course_repo):
     work, bare = course_repo
     before = {name: s.read_notebook(f"{TARGET}/{LESSON}") for name, s in students.items()}
-    update_the_course(work)
+    title_01, title_02 = update_the_course(work)
     upstream_02 = nbformat.read(work / "lessons/02_activation_functions.ipynb", as_version=4)
     for name, student in students.items():
         events, page = open_lesson_link(student, bare)
@@ -242,8 +238,9 @@ def test_a_second_pull_after_an_update_keeps_each_students_edits(students, cours
         after = student.read_notebook(f"{TARGET}/{LESSON}")
         nbformat.validate(after)
         # The update came in where the student had not written ...
-        assert after.cells[0].source.startswith("# 01 · The perceptron (revised)\n")
-        # ... and everything the student wrote, and every output of their run, is still theirs.
+        assert after.cells[0].source == title_01 != before[name].cells[0].source
+        # ... and everything the student wrote, and every output of their run, is still theirs (exercise
+        # 1.2's revised stub included: both sides changed those lines, and nbgitpuller keeps the student's).
         assert [c.source for c in after.cells[1:]] == [c.source for c in before[name].cells[1:]]
         assert check_outputs(after) == check_outputs(before[name])
         for grade_id, lines in answers(name).items():
@@ -251,7 +248,28 @@ def test_a_second_pull_after_an_update_keeps_each_students_edits(students, cours
             assert "\n".join(lines) in cell.source, f"{name}'s answer to {grade_id} is gone"
         # A lesson the student never touched is the instructor's new version, exactly.
         lesson_02 = student.read_notebook(f"{TARGET}/lessons/02_activation_functions.ipynb")
-        assert lesson_02.cells[0].source.startswith("# 02 · Activation functions (revised)\n")
+        assert lesson_02.cells[0].source == title_02
         assert [c.source for c in lesson_02.cells] == [c.source for c in upstream_02.cells]
         assert git("merge-base", "--is-ancestor", git("rev-parse", "main", cwd=bare), "HEAD",
                    cwd=student.home / TARGET) == ""
+
+
+# -- the links of INSTRUCTORS.md (no hub needed) -------------------------------------------------------------
+def test_a_lesson_link_opens_the_lesson_in_the_folder_nbgitpuller_clones_into():
+    link = links.nbgitpuller_link("https://hub.example.edu/", "https://github.com/your-name/dl-from-scratch",
+                                  "lessons/01_perceptron.ipynb")
+    url = urllib.parse.urlparse(link)
+    assert (url.scheme, url.netloc, url.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
+    assert urllib.parse.parse_qs(url.query) == {
+        "repo": ["https://github.com/your-name/dl-from-scratch"], "branch": ["main"],
+        "urlpath": ["lab/tree/dl-from-scratch/lessons/01_perceptron.ipynb"]}
+    with pytest.raises(ValueError, match="hub_url must start with http:// or https://, got 'hub.example.edu'"):
+        links.nbgitpuller_link("hub.example.edu", "https://github.com/x/y", "lessons/01_perceptron.ipynb")
+
+
+def test_instructors_guide_lists_the_link_of_every_lesson():
+    table = links.markdown_table("https://hub.example.edu", "https://github.com/your-name/dl-from-scratch")
+    lessons = sorted(p.stem for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    assert [row.split(" | ")[0].removeprefix("| ") for row in table.split("\n")[2:]] == lessons
+    assert table in (ROOT / "INSTRUCTORS.md").read_text(), "INSTRUCTORS.md: run python3 hub/links.py " \
+        "https://hub.example.edu https://github.com/your-name/dl-from-scratch and paste its table in section 2"
