@@ -142,6 +142,15 @@ def test_make_progress_lists_the_course_as_handed_out():
     assert all(f"{p.name}: 0 of " in result.stdout for p in LESSONS)
 
 
+def test_a_lesson_that_is_no_notebook_is_reported_and_the_others_still_are(tmp_path):
+    (tmp_path / "00_welcome.ipynb").write_text('{"cells": [')  # a half-saved file
+    shutil.copy(LESSONS[1], tmp_path)
+    report = progress(tmp_path)
+    assert report.lessons[0].error.startswith(("NotJSONError", "JSONDecodeError")), report.lessons[0].error
+    assert "00_welcome.ipynb: could not be read (" in str(report)
+    assert report.lessons[1].count(NOT_ATTEMPTED) == len(exercises(LESSONS[1])) == 6
+
+
 def test_a_folder_without_lessons_is_refused_with_what_was_expected(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"expected a folder of lessons .* got '.*empty', which holds none"):
         progress(tmp_path / "empty" if (tmp_path / "empty").mkdir() is None else None)

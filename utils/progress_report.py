@@ -51,10 +51,11 @@ class ExerciseProgress:
 
 @dataclass
 class LessonProgress:
-    """One lesson (its file name) and its exercises in the order of the notebook."""
+    """One lesson (its file name) and its exercises in the order of the notebook; `error` if it could not be read."""
 
     name: str
     exercises: list = field(default_factory=list)
+    error: str = ""
 
     def count(self, status):
         return sum(ex.status == status for ex in self.exercises)
@@ -75,6 +76,9 @@ class CourseProgress:
         lines = [f"Your progress in {self.folder}: {self.count(PASSED)} of {total} exercises passed, "
                  f"{self.count(FAILED)} failed, {self.count(NOT_ATTEMPTED)} not attempted", ""]
         for lesson in self.lessons:
+            if lesson.error:
+                lines.append(f"{lesson.name}: could not be read ({lesson.error})")
+                continue
             lines.append(f"{lesson.name}: {lesson.count(PASSED)} of {len(lesson.exercises)} passed")
             for ex in lesson.exercises:
                 lines.append(f"  {ex.status:<14} {ex.title}")
@@ -139,7 +143,10 @@ async def _run_lesson(path, exercises, timeout, env):
 
 
 async def _lesson_progress(path, timeout, env, slots):
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as err:  # not a notebook any more (a half-saved file, an edit by hand)
+        return LessonProgress(path.name, error=_shorten(f"{type(err).__name__}: {err}".splitlines()[0], 90))
     exercises = _exercises(nb)
     lesson = LessonProgress(path.name)
     run = None
