@@ -2084,6 +2084,165 @@ def predict_digits_as_floats(model, images):
     return np.argmax(model.forward(images.reshape(len(images), -1)), axis=1).astype(float)
 
 
+# Lesson 08 review: wrong answers its checks accepted or named wrongly ------------------------------------
+def _epoch08_calls(model, X, y, loss, optimizer, batch_size, rng, calls, *, dout="grad", labels="idx", rows=None,
+                   weight="size"):
+    """One epoch whose per-batch calls run in the order `calls` ("z" zero_grad, "b" backward, "s" step)."""
+    model.train()
+    n = len(X)
+    order = rng.permutation(n)[:rows]
+    total = 0.0
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        y_batch = y[idx] if labels == "idx" else y[start:start + batch_size]
+        scores = model.forward(X[idx])
+        batch_loss = loss(scores, y_batch)
+        for call in calls:
+            if call == "z":
+                optimizer.zero_grad()
+            elif call == "b":
+                model.backward(loss.grad(scores, y_batch) if dout == "grad" else scores)
+            else:
+                optimizer.step()
+        total += batch_loss * (len(idx) if weight == "size" else batch_size)
+    return total / n
+
+
+def train_epoch_clears_after_the_step(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08_calls(model, X, y, loss, optimizer, batch_size, rng, "bsz")
+
+
+def train_epoch_clears_between_backward_and_step(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08_calls(model, X, y, loss, optimizer, batch_size, rng, "bzs")
+
+
+def train_epoch_backward_of_the_scores(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08_calls(model, X, y, loss, optimizer, batch_size, rng, "zbs", dout="scores")
+
+
+def train_epoch_shuffles_only_x(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08_calls(model, X, y, loss, optimizer, batch_size, rng, "zbs", labels="slice")
+
+
+def train_epoch_loses_a_row(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08_calls(model, X, y, loss, optimizer, batch_size, rng, "zbs", rows=len(X) - 1)
+
+
+def train_epoch_weights_by_batch_size(model, X, y, loss, optimizer, batch_size, rng):
+    return _epoch08_calls(model, X, y, loss, optimizer, batch_size, rng, "zbs", weight="batch_size")
+
+
+def accuracy_argmin(logits, y):
+    return np.mean(np.argmin(logits, axis=1) == y)
+
+
+def accuracy_divides_by_n_minus_1(logits, y):
+    return np.sum(np.argmax(logits, axis=1) == y) / (len(y) - 1)
+
+
+def accuracy_as_a_percentage(logits, y):
+    return 100 * np.mean(np.argmax(logits, axis=1) == y)
+
+
+def evaluate_switches_back_to_training(model, X, y, loss):
+    model.eval()
+    scores = model.forward(X)
+    model.train()
+    return loss(scores, y), np.mean(scores.argmax(axis=1) == y)
+
+
+def evaluate_with_predict(model, X, y, loss):
+    scores = model.predict(X)  # evaluation mode only while it runs: the model is left as it was found
+    return loss(scores, y), np.mean(scores.argmax(axis=1) == y)
+
+
+def evaluate_sums_the_loss(model, X, y, loss):
+    model.eval()
+    scores = model.forward(X)
+    return loss(scores, y) * len(y), np.mean(scores.argmax(axis=1) == y)
+
+
+def train_history_of_arrays(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    history = _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng)
+    return {key: np.array(values) for key, values in history.items()}
+
+
+def train_loss_from_an_evaluation(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
+    for _ in range(epochs):
+        _epoch08(model, X, y, loss, optimizer, batch_size, rng)
+        history["train_loss"].append(_evaluate08(model, X, y, loss)[0])
+        val_loss, val_accuracy = _evaluate08(model, X_val, y_val, loss)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+    return history
+
+
+def train_swaps_val_loss_and_accuracy(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    history = _train08(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng)
+    return {"train_loss": history["train_loss"], "val_loss": history["val_accuracy"],
+            "val_accuracy": history["val_loss"]}
+
+
+def train_with_an_epoch_that_never_shuffles(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
+    for _ in range(epochs):
+        history["train_loss"].append(_epoch08(model, X, y, loss, optimizer, batch_size, rng, order="none"))
+        val_loss, val_accuracy = _evaluate08(model, X_val, y_val, loss)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+    return history
+
+
+def train_with_an_evaluate_in_training_mode(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size,
+                                            rng):
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
+    for _ in range(epochs):
+        history["train_loss"].append(_epoch08(model, X, y, loss, optimizer, batch_size, rng))
+        scores = model.forward(X_val)  # no model.eval(): Dropout still drops units
+        history["val_loss"].append(loss(scores, y_val))
+        history["val_accuracy"].append(np.mean(scores.argmax(axis=1) == y_val))
+    return history
+
+
+def train_new_generator_drawn_from_rng(model, X, y, X_val, y_val, loss, optimizer, epochs, batch_size, rng):
+    history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
+    for _ in range(epochs):
+        epoch_rng = np.random.default_rng(rng.integers(2**31))
+        history["train_loss"].append(_epoch08(model, X, y, loss, optimizer, batch_size, epoch_rng))
+        val_loss, val_accuracy = _evaluate08(model, X_val, y_val, loss)
+        history["val_loss"].append(val_loss)
+        history["val_accuracy"].append(val_accuracy)
+    return history
+
+
+def confusion_matrix_uint8_counts(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes, num_classes), dtype=np.uint8)
+    np.add.at(M, (y_true, y_pred), 1)  # wraps around past 255
+    return M
+
+
+def confusion_matrix_only_the_diagonal(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes, num_classes), dtype=np.int64)
+    for t, p in zip(y_true, y_pred):
+        if t == p:
+            M[t, p] += 1
+    return M
+
+
+def confusion_matrix_one_class_too_many(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes + 1, num_classes + 1), dtype=np.int64)
+    np.add.at(M, (y_true, y_pred), 1)
+    return M
+
+
+def confusion_matrix_skips_the_last_sample(y_true, y_pred, num_classes):
+    M = np.zeros((num_classes, num_classes), dtype=np.int64)
+    for n in range(len(y_true) - 1):
+        M[y_true[n], y_pred[n]] += 1
+    return M
+
+
 # Lesson 10: regularization -----------------------------------------------------------------------------
 
 
@@ -3108,28 +3267,50 @@ WRONG_ANSWERS = {
                           (train_epoch_stays_in_eval_mode, "switch it to training mode"),
                           (train_epoch_unweighted_mean_of_batches, "without weighting each by its size"),
                           (train_epoch_returns_the_last_batch_loss, "you returned the last batch's loss"),
-                          (train_epoch_shuffles_x_and_y_apart, None)],
+                          (train_epoch_shuffles_x_and_y_apart, "the labels of the same rows as X[idx]"),
+                          (train_epoch_clears_after_the_step, "they are cleared only after each step"),
+                          (train_epoch_clears_between_backward_and_step, "cleared between the backward pass and"),
+                          (train_epoch_backward_of_the_scores, "got another gradient than loss.grad"),
+                          (train_epoch_shuffles_only_x, "the labels of the same rows as X[idx]"),
+                          (train_epoch_loses_a_row, "some rows were never trained on"),
+                          (train_epoch_weights_by_batch_size, "weight each by its own size")],
     "ex8_2_accuracy": [(accuracy_argmax_over_samples, "the arg-max ran over axis 0"),
                        (accuracy_counts_correct, "you counted the correct predictions"),
                        (accuracy_error_rate, "you returned the error rate"),
                        (accuracy_compares_max_values, "its *position*"),
                        (accuracy_naive_softmax_first, "no exponential is needed"),
-                       (accuracy_integer_division, None)],
+                       (accuracy_integer_division, "`//` is integer division"),
+                       (accuracy_argmin, "(np.argmin)"),
+                       (accuracy_divides_by_n_minus_1, "you divided by N - 1"),
+                       (accuracy_as_a_percentage, "you returned a percentage")],
     "ex8_3_evaluate": [(evaluate_in_training_mode, "call model.eval()"),
                        (evaluate_also_backpropagates, "evaluation must not change the model"),
                        (evaluate_clears_the_gradients, "evaluation must not change the model"),
                        (evaluate_returns_accuracy_first, "the values are in the wrong order"),
-                       (evaluate_counts_correct, "the number of correct predictions")],
+                       (evaluate_counts_correct, "the number of correct predictions"),
+                       (evaluate_switches_back_to_training, "in training mode after your evaluate"),
+                       (evaluate_with_predict, "model.predict switches back"),
+                       (evaluate_sums_the_loss, "you returned the summed loss")],
     "ex8_4_train": [(train_validates_before_the_epoch, "you evaluated before each epoch's training"),
                     (train_validates_on_the_training_data, "you evaluated on the training data"),
                     (train_new_generator_every_epoch, "every epoch visited the rows in the same order"),
                     (train_keeps_only_the_last_epoch, "one number per epoch"),
-                    (train_returns_lists_not_a_dict, "expected a dict")],
+                    (train_returns_lists_not_a_dict, "expected a dict"),
+                    (train_history_of_arrays, "must be a list, got an array"),
+                    (train_loss_from_an_evaluation, "must hold what train_epoch returned"),
+                    (train_swaps_val_loss_and_accuracy, "'val_loss' and 'val_accuracy' are swapped"),
+                    (train_with_an_epoch_that_never_shuffles, "your train_epoch does not shuffle"),
+                    (train_with_an_evaluate_in_training_mode, "your evaluate must call model.eval()"),
+                    (train_new_generator_drawn_from_rng, "not a new generator made from it")],
     "ex8_5_confusion_matrix": [(confusion_matrix_transposed, "rows and columns are swapped (the transpose)"),
                                (confusion_matrix_fancy_index_counts_once, "counts each (true, predicted) pair only once"),
                                (confusion_matrix_classes_from_the_labels, "a class that never occurs"),
                                (confusion_matrix_normalised_rows, "you divided each row by its sum"),
-                               (confusion_matrix_float_counts, "expected integer counts")],
+                               (confusion_matrix_float_counts, "expected integer counts"),
+                               (confusion_matrix_uint8_counts, "holds counts only up to 255"),
+                               (confusion_matrix_only_the_diagonal, "only the right predictions, the diagonal"),
+                               (confusion_matrix_one_class_too_many, "num_classes rows and columns"),
+                               (confusion_matrix_skips_the_last_sample, "but there are N = 4 samples")],
     "ex8_6_predict_digits": [(predict_digits_argmax_over_images, "the arg-max ran over axis 0"),
                              (predict_digits_flattened_column_by_column, "flattened column by column"),
                              (predict_digits_in_training_mode, "predict in evaluation mode"),

@@ -19,7 +19,7 @@ from ..models import Sequential
 from ..optimizers import SGD, Adam
 from ..training import accuracy
 from ..training_loop import evaluate, predict_classes, train, train_epoch
-from .core import Case, call_learner, compare, failure, run_cases, show_value
+from .core import Case, call_learner, compare, diagnose, failure, run_cases, show_value
 
 __all__ = ["check_train_epoch", "check_accuracy", "check_evaluate", "check_train", "check_confusion_matrix",
            "check_predict_digits"]
@@ -82,8 +82,12 @@ class _Spy(Sequential):
 
     def backward(self, dout, *, input_grad=True):
         cleared = all(not p.grad.any() for p in self.parameters())
-        self.log.append(("backward", cleared))
+        self.log.append(("backward", cleared, np.array(dout, dtype=np.float64, copy=True)))
         return super().backward(dout, input_grad=input_grad)
+
+    def zero_grad(self):
+        self.log.append(("zero_grad",))
+        super().zero_grad()
 
 
 def _spy_optimizer(cls, params, log, **options):
@@ -91,6 +95,10 @@ def _spy_optimizer(cls, params, log, **options):
         def step(self):
             log.append(("step",))
             super().step()
+
+        def zero_grad(self):
+            log.append(("zero_grad",))
+            super().zero_grad()
     Spy.__name__ = Spy.__qualname__ = cls.__name__
     return Spy(params, **options)
 
@@ -136,6 +144,8 @@ def _setup(spec, seed, log):
     model = _Spy(layers, log)
     if in_eval:
         model.eval()
+    for p in model.parameters():  # gradients left over from an earlier backward pass: the epoch must clear them
+        p.grad[...] = rng.normal(size=p.shape)
     y = (np.arange(n) % c) if c else rng.normal(size=(n, 1)).round(2)
     optimizer = _spy_optimizer({"SGD": SGD, "Adam": Adam}[opt], model.parameters(), log, **options)
     return model, X, y, (_CE if c else _MSE), optimizer
@@ -172,8 +182,15 @@ def _epoch_problem(log, expected_log, n, batch_size):
             return (f"batch sizes {sizes}, expected {expected_sizes}",
                     f"the last, smaller batch is missing: N = {n} is not a multiple of the batch size, and the "
                     f"{expected_sizes[-1]} rows left over must be trained on too")
-        return (f"the forward passes saw batches of {sizes} rows, expected {expected_sizes}",
-                "one forward pass per batch, on that batch's rows only")
+        problem = f"the forward passes saw batches of {sizes} rows, expected {expected_sizes}"
+        if sum(sizes) < n:
+            return (problem, f"the batches hold {sum(sizes)} rows but X has N = {n}: some rows were never trained "
+                             f"on. Slice the permutation from 0 up to N in steps of batch_size: "
+                             f"order[start:start + batch_size] for start in range(0, N, batch_size)")
+        if len(sizes) == 2 * len(expected_sizes):
+            return (problem, "two forward passes per batch: take the batch's loss from the scores of its one "
+                             "forward pass, before the step, not from a second pass after it")
+        return problem, "one forward pass per batch, on that batch's rows only"
     rows = [r for b in seen for r in b]
     if sorted(rows) != list(range(n)):
         return ("the batches do not hold every row exactly once",
@@ -185,12 +202,13 @@ def _epoch_problem(log, expected_log, n, batch_size):
         return ("the rows came in another order than rng.permutation(N) gives",
                 "draw the order from the `rng` argument, once per epoch, with rng.permutation(N) (not "
                 "np.random, not a new generator, not one call per batch)")
-    return _step_problem(log)
+    return _step_problem(log, expected_log)
 
 
-def _step_problem(log):
-    """Per batch: a backward pass on cleared gradients, then one step."""
+def _step_problem(log, expected_log=None):
+    """Per batch: cleared gradients, a backward pass of the loss's gradient, then one step."""
     starts = [i for i, e in enumerate(log) if e[0] == "forward"] + [len(log)]
+    expected_douts = [e[2] for e in expected_log or [] if e[0] == "backward"]
     for k, (a, b) in enumerate(zip(starts, starts[1:]), start=1):
         events = [e[0] for e in log[a:b]]
         if "backward" not in events:
@@ -204,11 +222,31 @@ def _step_problem(log):
         if events.count("backward") > 1 or events.count("step") > 1:
             return f"batch {k}: {events.count('backward')} backward passes and {events.count('step')} steps", \
                 "one backward pass and one step per batch"
-        backward = next(e for e in log[a:b] if e[0] == "backward")
-        if not backward[1] and k > 1:
+        backward_at = a + events.index("backward")
+        step_at = a + events.index("step")
+        if any(e[0] == "zero_grad" for e in log[backward_at:step_at]):
+            return (f"batch {k}: the gradients were cleared between the backward pass and the step",
+                    "zero_grad after backward throws the new gradients away, so the step sees zeros and the "
+                    "weights do not move. The order is zero_grad, backward, step")
+        if not log[backward_at][1]:
+            cleared_later = any(e[0] == "zero_grad" for e in log[step_at:])
+            if k == 1 and cleared_later:
+                return ("batch 1: the gradients were not cleared before the backward pass (they are cleared only "
+                        "after each step)",
+                        "the model arrived with gradients left over from an earlier backward pass (as after the "
+                        "lesson's step by hand): clearing after the step leaves them for the first batch. Call "
+                        "zero_grad right before each backward pass: zero_grad, backward, step")
             return (f"batch {k}: the gradients were not cleared before the backward pass",
                     "you forgot zero_grad: backward *adds* to each parameter's .grad, so unless the optimizer's "
-                    "zero_grad runs before it, every step also follows the gradients of all earlier batches")
+                    "zero_grad runs before it, every step also follows the gradients of all earlier batches "
+                    "(and the first batch those left over from before the epoch)")
+        if k <= len(expected_douts):
+            dout, expected_dout = log[backward_at][2], expected_douts[k - 1]
+            if dout.shape != expected_dout.shape or not np.allclose(dout, expected_dout, rtol=1e-6, atol=1e-9):
+                return (f"batch {k}: model.backward got another gradient than loss.grad(scores, y_batch)",
+                        "backward takes the gradient of the batch's loss with respect to its scores, "
+                        "loss.grad(scores, y_batch), where y_batch = y[idx] holds the labels of the same rows as "
+                        "X[idx] (not the scores, not the loss, not labels in another order)")
     return None
 
 
@@ -225,9 +263,11 @@ def check_train_epoch(train_epoch):
         case = Case(spec[0], (model, X, y, loss, optimizer, spec[4], np.random.default_rng(seed + 2)), value,
                     input_text=(f"a {model!r} ({'in evaluation mode' if spec[8] else 'in training mode'}), "
                                 f"X of shape {X.shape} (column 0 numbers the rows), y of shape {y.shape}, "
-                                f"loss = LOSSES[{'cross_entropy' if spec[3] else 'mse'!r}], a {spec[7][0]} "
+                                f"loss = LOSSES[{'cross_entropy' if spec[3] else 'mse'!r}], {_article(spec[7][0])} {spec[7][0]} "
                                 f"optimizer {spec[7][1]}, batch_size = {spec[4]}, "
-                                f"rng = np.random.default_rng({seed + 2})"))
+                                f"rng = np.random.default_rng({seed + 2}); every parameter's .grad holds "
+                                f"gradients left over from an earlier backward pass"),
+                    names=("model", "X", "y", "loss", "optimizer", "batch_size", "rng"))
         sizes = [len(b) for b in _rows_seen(expected_log, spec[1])]
         case.mistakes = {
             "you returned the mean of the batch losses without weighting each by its size: the last batch "
@@ -238,6 +278,8 @@ def check_train_epoch(train_epoch):
                 float(batch_losses[-1]),
             "you summed the batch losses times their sizes but did not divide by N.":
                 float(np.dot(batch_losses, sizes)),
+            "you weighted every batch's loss by batch_size, but the last batch may hold fewer rows: weight each "
+            "by its own size, len(idx).": float(np.sum(batch_losses) * spec[4] / spec[1]),
         }
         got = call_learner(title, train_epoch, case, number, total)
         found = _epoch_problem(log, expected_log, spec[1], spec[4])
@@ -257,6 +299,10 @@ def check_train_epoch(train_epoch):
     print(f"{title}: all {total} cases passed")
 
 
+def _article(word):
+    return "an" if word[0] in "AEFHILMNORSX" else "a"  # read letter by letter: an SGD, an Adam
+
+
 def _is_number(x):
     return isinstance(x, (int, float, np.number)) and not isinstance(x, bool)
 
@@ -274,8 +320,9 @@ def _accuracy_cases():
     rng = np.random.default_rng(8)
     square = rng.normal(size=(10, 10)).round(2)
     inputs = [
-        ("3 samples, 3 classes, by hand: predictions 0, 1, 0 against labels 0, 1, 1",
-         np.array([[2.0, 1.0, 0.0], [0.0, 3.0, 1.0], [1.0, 0.0, 0.5]]), np.array([0, 1, 1])),
+        ("5 samples, 5 classes, by hand: predictions 0, 1, 2, 0, 0 against labels 0, 1, 2, 3, 4",
+         np.array([[4.5, -0.5, 0.5, -1.5, 1.5], [0.5, 3.5, -1.5, 1.5, -0.5], [-1.5, 1.5, 2.5, -0.5, 0.5],
+                   [3.5, 0.5, -0.5, 2.5, -1.5], [2.5, -1.5, 1.5, 0.5, -2.5]]), np.arange(5)),
         ("4 samples, 3 classes: predictions 0, 1, 2, 1 against labels 0, 1, 2, 2",
          np.array([[2.0, 0.5, -1.0], [0.1, 1.5, 0.2], [-1.0, 0.0, 3.0], [0.3, 0.9, 0.8]]), np.array([0, 1, 2, 2])),
         ("10 samples and 10 classes: a square array, so the axis matters", square, square.argmax(axis=1)[::-1].copy()),
@@ -296,7 +343,18 @@ def _accuracy_cases():
                 1.0 - float(np.mean(pred == y)),
             "you compared the largest logit's value with the label; the predicted class is its *position* "
             "(np.argmax), not its value.": float(np.mean(Z.max(axis=1) == y)),
+            "you took the position of the *smallest* logit (np.argmin); the predicted class has the largest.":
+                float(np.mean(Z.argmin(axis=1) == y)),
+            "you called np.argmax without an axis: that gives one position in the flattened array; "
+            "axis=1 gives one class per row.": float(np.mean(Z.argmax() == y)),
+            "you returned a percentage: accuracy is a fraction between 0 and 1 (do not multiply by 100).":
+                100.0 * float(np.mean(pred == y)),
+            "`//` is integer division, which rounds the fraction down to 0: divide with `/`, or use np.mean.":
+                float(np.sum(pred == y) // len(y)),
         }
+        if len(y) > 1:
+            mistakes["you divided by N - 1: the fraction of correct predictions divides by N, the number of "
+                     "samples."] = float(np.sum(pred == y) / (len(y) - 1))
         if Z.shape[0] == Z.shape[1]:
             mistakes["the arg-max ran over axis 0, the samples: each row holds one sample's logits, so the "
                      "prediction is the arg-max over axis 1, the classes."] = float(np.mean(Z.argmax(axis=0) == y))
@@ -366,8 +424,11 @@ def check_evaluate(evaluate):
         case = Case(spec[0], (model, X, y, _CE), expected, returns=("loss", "accuracy"),
                     input_text=f"a {model!r} in {'training' if spec[6] else 'evaluation'} mode, X of shape "
                                f"{X.shape}, y = {show_value(y)}, loss = LOSSES['cross_entropy']",
+                    names=("model", "X", "y", "loss"),
                     mistakes={"you returned the number of correct predictions, not their fraction.":
-                              (loss_value, acc * len(y))})
+                              (loss_value, acc * len(y)),
+                              "you returned the summed loss: loss(scores, y) is already the mean over the N "
+                              "rows.": (loss_value * len(y), acc)})
         got = call_learner(title, evaluate, case, number, total)
         problem, hint = None, None
         if any(e[0] == "forward" and e[2] for e in log):
@@ -383,6 +444,14 @@ def check_evaluate(evaluate):
             from .core import order_problem
             problem = order_problem(got, case) or compare(
                 tuple(got) if isinstance(got, list) else got, expected, rtol=1e-5, check_dtype=False)
+            # the tuple's values by name and Python index: "value 1" would read as got[1], the accuracy
+            problem = problem and problem.replace("value 1 of the tuple", "got[0] (the loss)").replace(
+                "value 2 of the tuple", "got[1] (the accuracy)")
+        if problem is None and model.training:
+            problem, hint = ("the model is in training mode after your evaluate",
+                             "leave the model in evaluation mode, as the exercise asks: call model.eval(), then "
+                             "model.forward (model.predict switches back to the mode it found, and so does a "
+                             "model.train() at the end). train_epoch switches to training mode itself")
         if problem:
             message = failure(title, case, number, total, problem, got if isinstance(got, tuple) else None)
             if hint:
@@ -418,8 +487,8 @@ def _train_setup(spec, seed, log):
     return model, X_all[:n], y_all[:n], X_all[n:], y_all[n:], optimizer
 
 
-def _train_variant(spec, seed, variant=None):
-    log = []
+def _train_variant(spec, seed, variant=None, log=None):
+    log = [] if log is None else log
     model, X, y, X_val, y_val, optimizer = _train_setup(spec, seed, log)
     rng, epochs, batch_size = np.random.default_rng(seed + 2), spec[7], spec[8]
     if variant is None:
@@ -429,12 +498,16 @@ def _train_variant(spec, seed, variant=None):
         if variant == "before":
             val = evaluate(model, X_val, y_val, _CE)
         history["train_loss"].append(train_epoch(model, X, y, _CE, optimizer, batch_size, rng))
+        if variant == "train_evaluated":
+            history["train_loss"][-1] = evaluate(model, X, y, _CE)[0]
         if variant == "on_train":
             val = evaluate(model, X, y, _CE)
         elif variant != "before":
             val = evaluate(model, X_val, y_val, _CE)
         history["val_loss"].append(val[0])
         history["val_accuracy"].append(val[1])
+    if variant == "swapped":
+        history["val_loss"], history["val_accuracy"] = history["val_accuracy"], history["val_loss"]
     return history
 
 
@@ -442,6 +515,9 @@ _TRAIN_MISTAKES = {
     "before": "you evaluated before each epoch's training: the history's entry for an epoch must describe the "
               "model after that epoch (train first, then evaluate).",
     "on_train": "you evaluated on the training data: validation uses X_val and y_val, which training never sees.",
+    "train_evaluated": "history['train_loss'] must hold what train_epoch returned (the mean loss of the epoch's "
+                       "batches, during training), not a new evaluation on the training data after the epoch.",
+    "swapped": "'val_loss' and 'val_accuracy' are swapped: evaluate returns (loss, accuracy), in that order.",
 }
 _KEYS = ("train_loss", "val_loss", "val_accuracy")
 
@@ -454,6 +530,9 @@ def _history_problem(got, expected):
         return f"the history has no key {missing[0]!r}; expected the keys {list(_KEYS)}"
     for key in _KEYS:
         g, e = got[key], expected[key]
+        if isinstance(g, np.ndarray):
+            return (f"history[{key!r}] must be a list, got an array: start from an empty list and append one "
+                    f"float per epoch (arrays do not grow with append, and `+=` adds to them elementwise)")
         if not hasattr(g, "__len__") or len(g) != len(e):
             return f"history[{key!r}] must hold one number per epoch ({len(e)}), got {g!r}"
         try:
@@ -473,14 +552,16 @@ def check_train(train):
     total = len(_TRAIN_INPUTS)
     for number, spec in enumerate(_TRAIN_INPUTS, start=1):
         seed = 50 + number
-        expected = _train_variant(spec, seed)
+        expected_log = []
+        expected = _train_variant(spec, seed, log=expected_log)
         log = []
         model, X, y, X_val, y_val, optimizer = _train_setup(spec, seed, log)
         args = (model, X, y, X_val, y_val, _CE, optimizer, spec[7], spec[8], np.random.default_rng(seed + 2))
         case = Case(spec[0], args, expected,
                     input_text=f"a {model!r}, X of shape {X.shape}, X_val of shape {X_val.shape}, "
                                f"loss = LOSSES['cross_entropy'], SGD(lr=0.1, momentum=0.5), epochs = {spec[7]}, "
-                               f"batch_size = {spec[8]}, rng = np.random.default_rng({seed + 2})")
+                               f"batch_size = {spec[8]}, rng = np.random.default_rng({seed + 2})",
+                    names=("model", "X", "y", "X_val", "y_val", "loss", "optimizer", "epochs", "batch_size", "rng"))
         got = call_learner(title, train, case, number, total)
         problem = _history_problem(got, expected)
         hint = None
@@ -488,7 +569,7 @@ def check_train(train):
             hint = next((h for v, h in _TRAIN_MISTAKES.items()
                          if _history_problem(got, _train_variant(spec, seed, v)) is None), None)
             if hint is None:
-                hint = _order_hint(log, spec)
+                hint = _order_hint(log, spec, expected_log)
         if problem:
             message = failure(title, case, number, total, problem)
             if hint:
@@ -497,9 +578,8 @@ def check_train(train):
     print(f"{title}: all {total} cases passed")
 
 
-def _order_hint(log, spec):
-    """A hint when every epoch trained on the rows in the same order (a new generator per epoch)."""
-    n = spec[1] + spec[2]
+def _epoch_orders(log, n):
+    """The rows each epoch trained on, in order: the training-mode forward passes between evaluations."""
     epochs, current = [], []
     for entry in log:
         if entry[0] == "forward" and entry[2]:
@@ -507,11 +587,33 @@ def _order_hint(log, spec):
         elif entry[0] == "forward" and current:
             epochs.append(current)
             current = []
+    return epochs + ([current] if current else [])
+
+
+def _order_hint(log, spec, expected_log=()):
+    """A hint from what the loop did with the model: the modes and the order of the rows, or None."""
+    n, n_train, n_val = spec[1] + spec[2], spec[1], spec[2]
+    forwards = [e for e in log if e[0] == "forward"]
+    if any(e[2] and len(e[1]) == n_val and set(int(round(r * n)) for r in e[1]) >= set(range(n_train, n))
+           for e in forwards):
+        return ("the validation data went through the network in training mode: your evaluate must call "
+                "model.eval() before its forward pass (exercise 8.3)")
+    epochs = _epoch_orders(log, n)
+    if epochs and all(e == list(range(n_train)) for e in epochs):
+        return ("every epoch trained on the rows in their original order 0, 1, 2, ...: your train_epoch does not "
+                "shuffle (exercise 8.1 must pass first)")
     if len(epochs) > 1 and all(e == epochs[0] for e in epochs):
         return ("every epoch visited the rows in the same order: pass the one `rng` you were given to every "
                 "train_epoch call, so that each epoch draws a new order from it")
-    if any(entry[0] == "forward" and not entry[2] and len(entry[1]) == spec[1] for entry in log):
+    if any(not e[2] and len(e[1]) == n_train for e in forwards) and not any(
+            not e[2] and len(e[1]) == n_val for e in forwards):
         return _TRAIN_MISTAKES["on_train"]
+    expected = _epoch_orders(expected_log, n)
+    if epochs and expected and len(epochs) == len(expected) and epochs != expected \
+            and all(sorted(e) == list(range(n_train)) for e in epochs):
+        return ("the epochs visited the rows in other orders than the one `rng` gives: pass the `rng` argument "
+                "itself to every train_epoch call (not a new generator made from it), and draw nothing else "
+                "from it")
     return None
 
 
@@ -531,6 +633,8 @@ def _confusion_cases():
          np.array([0, 1, 2, 2, 1]), np.array([1, 1, 2, 0, 1]), 4),
         ("one sample", np.array([1]), np.array([0]), 2),
         ("10 classes, as for the digits", np.arange(30) % 10, (np.arange(30) * 3) % 10, 10),
+        ("300 samples: counts above 255, more than a uint8 or int8 table can hold", (np.arange(300) % 10 == 0).astype(np.int64),
+         (np.arange(300) % 15 == 0).astype(np.int64), 2),
     ]
     cases = []
     for description, t, p, c in inputs:
@@ -541,7 +645,9 @@ def _confusion_cases():
                     "is i, column j those PREDICTED as j.": M.T,
                     "M[y_true, y_pred] += 1 counts each (true, predicted) pair only once, however often it occurs: "
                     "numpy's fancy-index += does not accumulate repeats. Loop over the samples, or use "
-                    "np.add.at.": once}
+                    "np.add.at.": once,
+                    "you counted only the right predictions, the diagonal: every sample adds 1 at [true class, "
+                    "predicted class], right or wrong.": np.diag(np.diag(M))}
         with np.errstate(invalid="ignore", divide="ignore"):
             mistakes["you divided each row by its sum: the exercise asks for the counts themselves."] = \
                 M / np.maximum(M.sum(axis=1, keepdims=True), 1)
@@ -563,6 +669,16 @@ def check_confusion_matrix(confusion_matrix):
         if problem and isinstance(got, np.ndarray) and got.shape == (seen, seen) != (c, c):
             hint = (f"the matrix is {seen} x {seen}: you read the number of classes off the largest label, but "
                     f"a class that never occurs still gets its row and column. Use num_classes = {c}.")
+        elif problem and isinstance(got, np.ndarray) and got.shape == (c + 1, c + 1):
+            hint = (f"the matrix is {c + 1} x {c + 1}: the classes are 0 .. num_classes - 1, so num_classes rows "
+                    f"and columns hold them all.")
+        elif problem and isinstance(got, np.ndarray) and got.dtype.kind in "iu" and got.dtype.itemsize < 4:
+            hint = (f"your table is {got.dtype}, which holds counts only up to {np.iinfo(got.dtype).max} and then "
+                    f"wraps around: start from np.zeros((C, C), dtype=np.int64).")
+        elif problem and isinstance(got, np.ndarray) and got.shape == (c, c) and not diagnose(got, case) \
+                and got.sum() != len(case.args[0]):
+            hint = (f"your counts add up to {got.sum()}, but there are N = {len(case.args[0])} samples: each "
+                    f"sample adds exactly 1 (a loop that stops one early, such as range(N - 1)?).")
         elif problem is None and np.asarray(got).dtype.kind not in "iu":
             problem = (f"expected integer counts, got dtype {np.asarray(got).dtype}: counts are whole numbers, "
                        f"so start from np.zeros((C, C), dtype=np.int64)")

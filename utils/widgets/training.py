@@ -131,6 +131,7 @@ class TrainingExplorer(Explorer):
         colorbar.ax.set_xlabel("count", fontsize=8)  # every axis is labelled, the bar's short one too
         for ax in (self.ax_loss, self.ax_acc):
             ax.set_xlim(0.5, self.epochs + 0.5)
+            ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers: no tick at 2.5
             ax.grid(alpha=0.3)
         self.loss_marker = self.animated(self.ax_loss.axvline(self.epoch, color="0.3", linewidth=1))
         self.acc_marker = self.animated(self.ax_acc.axvline(self.epoch, color="0.3", linewidth=1))
@@ -279,6 +280,7 @@ class LiveLossCurve:
         self.figure = Figure(figsize=(6.5, 3.5), dpi=100)
         self.ax = self.figure.subplots()
         self.ax.set(xlabel="epoch", ylabel="cross-entropy loss", title=title, xlim=(0.5, epochs + 0.5))
+        self.ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers: no tick at 2.5
         self.ax.grid(alpha=0.3)
         self.lines = {"train_loss": self.ax.plot([], [], color=OKABE_ITO[0], label="training")[0],
                       "val_loss": self.ax.plot([], [], color=OKABE_ITO[5], linestyle="--", marker=".",
