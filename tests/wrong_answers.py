@@ -2374,8 +2374,8 @@ def early_stopping_epoch_against_previous(val_losses, patience):
     return best_epoch, len(val_losses)
 
 
-def _loop(model, train_epoch, validation_loss, epochs, patience, *, validate_first=False, rebind=False,
-          every_epoch=False):
+def _early_stopping_loop(model, train_epoch, validation_loss, epochs, patience, *, validate_first=False,
+                         rebind=False, every_epoch=False):
     best_loss, best_epoch, wait, best, stop = np.inf, 0, 0, None, epochs
     losses = []
     for epoch in range(1, epochs + 1):
@@ -2403,15 +2403,15 @@ def _loop(model, train_epoch, validation_loss, epochs, patience, *, validate_fir
 
 
 def train_early_stopping_validates_before_training(model, train_epoch, validation_loss, epochs, patience):
-    return _loop(model, train_epoch, validation_loss, epochs, patience, validate_first=True)
+    return _early_stopping_loop(model, train_epoch, validation_loss, epochs, patience, validate_first=True)
 
 
 def train_early_stopping_rebinds_the_arrays(model, train_epoch, validation_loss, epochs, patience):
-    return _loop(model, train_epoch, validation_loss, epochs, patience, rebind=True)
+    return _early_stopping_loop(model, train_epoch, validation_loss, epochs, patience, rebind=True)
 
 
 def train_early_stopping_counts_from_zero(model, train_epoch, validation_loss, epochs, patience):
-    best_epoch, stop = _loop(model, train_epoch, validation_loss, epochs, patience)
+    best_epoch, stop = _early_stopping_loop(model, train_epoch, validation_loss, epochs, patience)
     return best_epoch - 1, stop - 1
 
 
