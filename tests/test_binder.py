@@ -253,19 +253,17 @@ def test_a_read_only_course_and_environment_are_left_as_they_were(hub):
                 assert "Matplotlib created a temporary" not in output.get("text", ""), name
 
 
-#: What Jupyter itself writes in a home whatever the notebook (IPython's command history), not the course.
-JUPYTER_OWN = {".ipython/profile_default/history.sqlite"}
-
-
 @pytest.mark.classroom
 def test_the_course_writes_nothing_outside_its_folder_and_the_cache(hub):
     before, after = hub["before"], hub["after"]
-    home = set(after["home"]) | set(before["home"])
-    home_changes = {p for p in home if after["home"].get(p) != before["home"].get(p)}
-    home_changes -= JUPYTER_OWN
-    # folders that only hold Jupyter's own files
-    home_changes = {p for p in home_changes if not any(own.startswith(p + "/") for own in JUPYTER_OWN)}
-    assert not home_changes, f"written in the home, outside the lessons and ~/.cache: {sorted(home_changes)}"
+    changed = {p for p in set(after["home"]) | set(before["home"]) if after["home"].get(p) != before["home"].get(p)}
+    files = sorted(p for p in changed if after["home"].get(p, (0,))[0] is not None)
+    assert not files, f"written in the home, outside the lessons and ~/.cache: {files}"
+    # Empty folders that IPython (~/.ipython/profile_default/log, pid, security) and matplotlib
+    # (~/.config/matplotlib) create in every kernel that imports them; they hold nothing.
+    folders = sorted(p for p in changed if any(q.startswith(p + "/") and after["home"][q][0] is not None
+                                               for q in after["home"]))
+    assert not folders, f"folders in the home that hold files: {folders}"
     tmp_changes = set(after["tmp"]) ^ set(before["tmp"])
     assert not tmp_changes, f"left in the temporary folder: {sorted(tmp_changes)}"
     # The lessons folder: the notebooks (as copied) and nothing else.

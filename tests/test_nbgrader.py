@@ -94,21 +94,22 @@ def solved(released, source):
     return released
 
 
-#: Appended to a right answer: right for the course's visible check (called from `utils`), wrong for the
-#: hidden tests and everything else that calls it from the notebook itself. A student whose answer only
-#: the hidden tests catch.
+#: Appended to a right answer: right wherever it is called from (the course's visible check, the learner's own
+#: later code), except from a cell that holds hidden tests, which IPython keeps in linecache. A student whose
+#: answer only the hidden tests catch.
 _ONLY_HIDDEN_TESTS_CATCH_IT = """
 
 import functools as _functools
+import linecache as _linecache
 import sys as _sys
 _right_{name} = {name}
 
 
 @_functools.wraps(_right_{name})
 def {name}(*args, **kwargs):
-    if _sys._getframe(1).f_globals.get("__name__", "").startswith("utils"):
-        return _right_{name}(*args, **kwargs)
-    raise ValueError("this answer is wrong outside the visible check")
+    if "HIDDEN TESTS" in "".join(_linecache.getlines(_sys._getframe(1).f_code.co_filename)):
+        raise ValueError("this answer is wrong where only the hidden tests look")
+    return _right_{name}(*args, **kwargs)
 """
 
 
@@ -267,7 +268,7 @@ def test_feedback_holds_no_hidden_test(course):
     assert not leaks, f"hidden tests in the feedback: {leaks[:5]}"
     # The feedback still says what failed: the hidden test's message, and the check's own for a wrong answer.
     text = page_text(course / "feedback" / "wrong" / ASSIGNMENT / "01_perceptron.html")
-    assert "ValueError: this answer is wrong outside the visible check" in text
+    assert "ValueError: this answer is wrong where only the hidden tests look" in text
     assert "Exercise 1.1 weighted_sum: all" in text
     text = page_text(course / "feedback" / "wrong" / ASSIGNMENT / "00_welcome.html")
     assert "Exercise 0.1 column_means: case" in text
