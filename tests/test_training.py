@@ -206,6 +206,67 @@ def test_a_diverged_model_is_refused_by_the_next_fit_and_by_evaluate():
         evaluate(model, X, y, loss="mse")
 
 
+def diverged_classifier():
+    """A classifier after a run that diverged: its weights are finite, but far too large."""
+    X, y = blobs(300, classes=3, d=2)
+    model = classifier(d_in=2, classes=3, hidden=32)
+    with pytest.raises(TrainingDiverged):
+        fit(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters(), lr=1e6), epochs=30,
+            batch_size=32, rng=np.random.default_rng(0), progress=False)
+    assert all(np.isfinite(p.data).all() for p in model.parameters())  # the case this is about
+    return model, X, y
+
+
+def test_evaluate_on_a_diverged_model_with_finite_weights_says_so_without_a_warning():
+    # fit stops at the first non-finite loss, before the weights themselves overflow; evaluate on
+    # that model used to warn "overflow encountered in matmul", then raise "logits contains an infinity"
+    model, X, y = diverged_classifier()
+    with pytest.raises(ValueError, match=r"the loss on X is nan.*outputs overflow.*largest weight is "
+                                         r"\d.*diverged.*smaller learning rate") as info:
+        evaluate(model, X, y, loss="cross_entropy")
+    assert "logits" not in str(info.value) and "contains" not in str(info.value)
+
+
+@pytest.mark.parametrize("loss, out", [("mse", 1), ("binary_cross_entropy", 1), ("cross_entropy", 3)])
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["inf", "nan"])
+def test_evaluate_on_weights_too_large_for_any_loss(loss, out, sign):
+    # float32 holds up to 3.4e38: the hidden layer gives 2e38, the output 4 * 2e38 * 1e38 (inf), or
+    # inf - inf (nan) when the output's weights have both signs
+    rng = np.random.default_rng(0)
+    layers = [Dense(2, 4, rng=rng), Dense(4, out, rng=rng)] + ([Sigmoid()] if loss == "binary_cross_entropy" else [])
+    model = Sequential(*layers)
+    model[0].W.data[...], model[0].b.data[...] = 1e38, 0.0
+    model[1].W.data[...] = 1e38
+    model[1].W.data[0] *= sign
+    X = np.ones((5, 2))
+    y = np.zeros((5, out)) if loss != "cross_entropy" else np.zeros(5, dtype=int)
+    if loss == "binary_cross_entropy" and sign > 0:  # sigmoid(inf) = 1: a finite, if large, loss
+        assert math.isfinite(evaluate(model, X, y, loss=loss)["loss"])
+        return
+    # a Sigmoid refuses a nan input: that used to reach the learner as "z contains NaN at index (0, 0)"
+    pattern = r"(the loss on X is (inf|nan)|output for X\[0\] is not a finite number).*outputs overflow.*" \
+              r"largest weight is 1e\+38"
+    with pytest.raises(ValueError, match=pattern) as info:
+        evaluate(model, X, y, loss=loss)
+    assert " z " not in str(info.value)
+    before = weights(model)
+    with pytest.raises((ValueError, TrainingDiverged), match=r"outputs overflow.*largest weight is 1e\+38"):
+        fit(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, batch_size=5,
+            progress=False)
+    assert_unchanged(model, before)
+
+
+def test_fit_on_a_diverged_model_blames_the_model_not_the_new_learning_rate():
+    model, X, y = diverged_classifier()
+    before = weights(model)
+    with pytest.raises(TrainingDiverged, match=r"first batch, before any update, is nan: the model's outputs "
+                                               r"overflow.*learning rate \(lr=0.01\) played no part") as info:
+        fit(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters(), lr=0.01), epochs=1,
+            batch_size=32, rng=np.random.default_rng(0), progress=False)
+    assert "try lr=" not in str(info.value) and (info.value.epoch, info.value.step) == (1, 1)
+    assert_unchanged(model, before)
+
+
 # --- validation before the first update -------------------------------------------------------
 
 def test_a_label_out_of_range_is_named_by_its_row_before_any_update():

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._validation import _first_index, check_positive, first_non_finite
+from ._validation import NonFiniteError, _first_index, check_positive, first_non_finite
 from .layers import Dense, Layer
 from .losses import check_bce_targets
 
@@ -106,7 +106,7 @@ def prepare_data(model, X, y, loss_name, *, names=("X", "y")):
     if len(y) != len(X):
         raise ValueError(f"{x_name} has {len(X)} rows but {y_name} has {len(y)}: "
                          f"they must have one row per sample each")
-    out_shape = (len(X),) + _output_shape(model, X[:1])[1:]
+    out_shape = (len(X),) + _output_shape(model, X[:1], x_name)[1:]
     if loss_name == "binary_cross_entropy":
         last = _layers(model)[-1]
         if isinstance(last, Dense):
@@ -193,15 +193,30 @@ def _float_targets(y, name, dtype, out_shape):
     return y
 
 
-def _output_shape(model, X_one):
-    """The shape of the model's output for one sample, from a forward pass in eval mode."""
+def _output_shape(model, X_one, name="X"):
+    """The shape of the model's output for one sample, from a forward pass in eval mode.
+
+    A layer that refuses a non-finite input (a Sigmoid after an overflow) is reported as the
+    model's fault, in the learner's terms, not as that layer's internal ``z contains NaN``.
+    """
     was_training = model.training
     model.eval()
     try:
         with np.errstate(all="ignore"):  # only the shape is wanted here, not the values
             return np.shape(model.forward(X_one))
+    except NonFiniteError:  # X is finite (checked before): the model's weights are the cause
+        raise ValueError(f"the model's output for {name}[0] is not a finite number: "
+                         f"{unusable_model(model)}") from None
     finally:
         model._set_mode(was_training)
+
+
+def unusable_model(model):
+    """Why a model with finite weights gives outputs or a loss that are not finite, and what to do."""
+    largest = max((float(np.max(np.abs(p.data), initial=0.0)) for p in model.parameters()), default=0.0)
+    return (f"the model's outputs overflow (its largest weight is {largest:.3g} in absolute value), "
+            f"as after a training run that diverged. Build a new model (and optimizer) and train it "
+            f"with a smaller learning rate (or rescale X if its values are huge)")
 
 
 def _model_dtype(model):
@@ -230,4 +245,4 @@ def _at(name, index):
 
 
 __all__ = ["check_model", "check_optimizer", "check_scheduler", "check_validation_data",
-           "prepare_data"]
+           "prepare_data", "unusable_model"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._training_checks import (check_model, check_optimizer, check_scheduler, check_validation_data,
-                               prepare_data)
+                               prepare_data, unusable_model)
 from ._validation import NonFiniteError, check_non_negative, check_positive, check_positive_int, check_rng
 from .losses import LOSSES, Loss, _cross_entropy_and_grad
 
@@ -189,13 +189,26 @@ def evaluate(model, X, y, loss, batch_size=1024):
     ------
     ValueError
         If an argument is wrong (checked as in :func:`fit`, naming the row of
-        `X` or `y`), or if the model's parameters are not finite.
+        `X` or `y`); if the model's parameters are not finite; or if its
+        outputs overflow, so the loss is not finite (weights left too large by
+        a run that diverged). No floating-point warning is raised first.
     """
     name, loss = _resolve_loss(loss)
     check_positive_int(batch_size, "batch_size")
     check_model(model)
     X, y, hard_labels = prepare_data(model, X, y, name)
-    return _evaluate(model, X, y, name, loss, batch_size, hard_labels)
+    # Finite weights can still be too large (a run that diverged stops at the first non-finite
+    # loss, before its weights are): their outputs overflow, which is reported below in these
+    # terms, not warned about on the way nor as a loss's "logits contains an infinity".
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        try:
+            result = _evaluate(model, X, y, name, loss, batch_size, hard_labels)
+        except NonFiniteError:  # X and y are finite (checked): the model's outputs are not
+            result = {"loss": math.nan}
+    if not math.isfinite(result["loss"]):
+        raise ValueError(f"the loss on X is {result['loss']}, not a finite number: "
+                         f"{unusable_model(model)}")
+    return result
 
 
 def _evaluate(model, X, y, name, loss, batch_size, hard_labels):
@@ -374,6 +387,9 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size, validation_data=Non
         When a step's loss (or the validation loss) is not finite, or the
         parameters stop being finite: the learning rate is usually too large.
         The exception's ``history`` holds everything recorded up to then.
+        When the very first batch's loss, before any update, is not finite,
+        the message says that the model (or `X`) is the cause, not the
+        learning rate.
 
     Notes
     -----
@@ -518,6 +534,10 @@ def _count_correct(scores, y_batch):
 
 def _diverged(run, epoch, step, value, lr, what):
     steps = -(-len(run.X) // run.batch_size)
+    if epoch == 1 and step == 1:  # before any update: this call's learning rate is not the cause
+        message = (f"the loss of the first batch, before any update, is {value}: "
+                   f"{unusable_model(run.model)}. This call's learning rate (lr={lr}) played no part.")
+        return TrainingDiverged(message, history=run.history, epoch=epoch, step=step, loss=value, lr=lr)
     where = f"epoch {epoch}, step {step} of {steps}" if step else f"the end of epoch {epoch}"
     became = "stopped being finite" if what == "the parameters" else f"became {value}"
     finite = [v for v in run.history.batch_loss if math.isfinite(v)]
