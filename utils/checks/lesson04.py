@@ -98,6 +98,12 @@ _EXP_OVERFLOW = ("e^(-z) or e^z overflowed: for z = -1000, e^(-z) = e^1000 is fa
                  "not avoid it: numpy computes both of its branches for every element.")
 
 
+def _without_abs(z, y):
+    """The stable form with e^(-z) for e^(-|z|): a known mistake (inf where e^(-z) overflows)."""
+    with np.errstate(over="ignore"):
+        return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-z)))
+
+
 def _bce_cases():
     z_big = np.array([-1000.0, 1000.0, 50.0])
     inputs = [("z = 0 gives p = 1/2 for both targets: the loss is log 2", np.array([0.0, 0.0]),
@@ -137,6 +143,10 @@ def _bce_cases():
                 np.mean(np.maximum(z64, 0) + z64 * y64 + np.log1p(np.exp(-np.abs(z64)))),
             "the first term is max(z, 0), not max(-z, 0): z + max(-z, 0) = max(z, 0) is where it comes from.":
                 np.mean(np.maximum(-z64, 0) - z64 * y64 + np.log1p(np.exp(-np.abs(z64)))),
+            "the absolute value is missing: the last term is log(1 + e^(-|z|)), not log(1 + e^(-z)). Without "
+            "it the loss is wrong for every negative z, and for z = -1000, e^(-z) = e^1000 overflows, whether "
+            "inside sigma(z) or in log(1 + e^(-z)).":
+                _without_abs(z64, y64),
         }), overflow=_EXP_OVERFLOW, divide=_LOG_OF_ZERO, invalid=_LOG_OF_ZERO))
     return cases
 
