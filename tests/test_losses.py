@@ -325,3 +325,18 @@ def test_binary_cross_entropy_takes_soft_targets():
 def test_losses_reject_infinities_instead_of_returning_inf_or_nan(loss, prediction, target):
     with pytest.raises(ValueError, match="contains an infinity at index"):
         loss(prediction, target)
+
+
+@pytest.mark.parametrize("fn", [binary_cross_entropy, binary_cross_entropy_grad])
+@pytest.mark.parametrize("p, y, message", [
+    ([0.9, np.nan], [1.0, 0.0], "p contains NaN at index 1"),
+    ([0.9, 0.2], [1.0, np.nan], "y contains NaN at index 1"),
+    ([0.9, 0.2], [np.inf, 0.0], "y contains an infinity at index 0"),
+    ([], [], "p is empty"),
+    ([0.9, 0.2], [1.0, 0.0, 1.0], r"p .*y"),
+])
+def test_binary_cross_entropy_errors_name_its_own_parameters_p_and_y(fn, p, y, message):
+    # not y_pred and y_true, the names of a helper the learner never called
+    with pytest.raises(ValueError, match=message) as info:
+        fn(np.array(p), np.array(y))
+    assert "y_pred" not in str(info.value) and "y_true" not in str(info.value)

@@ -184,17 +184,19 @@ def _cross_entropy_and_grad(logits, labels):
     return loss, grad
 
 
-def _pair(y_pred, y_true):
-    y_pred = as_float_array(y_pred, "y_pred", finite=True)
-    y_true = as_float_array(y_true, "y_true", dtype=y_pred.dtype, finite=True)
-    check_same_shape(y_pred, y_true, "y_pred", "y_true")
+def _pair(y_pred, y_true, names=("y_pred", "y_true")):
+    """Both as float arrays of one shape and dtype; errors use `names`, the caller's parameter names."""
+    pred_name, true_name = names
+    y_pred = as_float_array(y_pred, pred_name, finite=True)
+    y_true = as_float_array(y_true, true_name, dtype=y_pred.dtype, finite=True)
+    check_same_shape(y_pred, y_true, pred_name, true_name)
     if y_pred.size == 0:
-        raise ValueError("y_pred is empty: a loss needs at least one prediction")
+        raise ValueError(f"{pred_name} is empty: a loss needs at least one prediction")
     return y_pred, y_true
 
 
 def _probabilities(p, y):
-    p, y = _pair(p, y)
+    p, y = _pair(p, y, names=("p", "y"))
     if p.min() < 0 or p.max() > 1:
         raise ValueError(f"p must hold probabilities in [0, 1], got values in "
                          f"[{p.min():.4g}, {p.max():.4g}]; did you pass logits? "
