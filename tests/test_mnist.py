@@ -199,3 +199,57 @@ def test_read_idx_reads_every_type_in_native_byte_order(dtype, code):
 def test_read_idx_refuses_what_is_not_idx(data, message):
     with pytest.raises(ValueError, match=message):
         mnist.read_idx(data)
+
+
+def test_an_interrupted_cache_write_leaves_no_cache_and_the_next_call_recovers(served, tmp_path, monkeypatch):
+    server, arrays = served
+    real_savez = np.savez
+
+    def savez_cut_short(file, **arrays):  # half a zip archive reaches the disk, then Ctrl+C
+        file.write(b"PK\x03\x04 half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", savez_cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        mnist.load_mnist(tmp_path, progress=False)
+    assert not (tmp_path / "mnist.npz").exists(), "an interrupted write left a corrupt cache"
+    assert not list(tmp_path.glob(".*.part")), "a temporary file was left behind"
+    monkeypatch.setattr(np, "savez", real_savez)
+    _, _, _, y_test = mnist.load_mnist(tmp_path, progress=False)
+    np.testing.assert_array_equal(y_test, arrays["y_test"])
+    assert len(server.requests) == 4, "the verified .gz files of the first call are reused"
+
+
+def test_an_interrupted_file_write_leaves_no_file_of_that_name(served, tmp_path, monkeypatch):
+    def replace_interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mnist.os, "replace", replace_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        mnist.load_mnist(tmp_path, progress=False)
+    assert list(tmp_path.iterdir()) == [], "a file was written in place, or its temporary copy kept"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"timeout": -1}, r"timeout \(seconds\) must be > 0, got -1"),
+    ({"timeout": 0}, r"timeout \(seconds\) must be > 0, got 0"),
+    ({"timeout": "5"}, "without quotes"),
+    ({"progress": "no"}, "progress must be True or False, got 'no'"),
+    ({"cache_dir": 5}, "cache_dir must be a folder .* got 5 of type int"),
+])
+def test_bad_arguments_are_refused_before_any_request(served, tmp_path, kwargs, message):
+    server, _ = served
+    kwargs = {"cache_dir": tmp_path / "new", **kwargs}
+    with pytest.raises(ValueError, match=message):
+        mnist.load_mnist(**kwargs)
+    assert server.requests == [] and not (tmp_path / "new").exists()
+
+
+def test_the_array_cache_alone_serves_a_second_call(served, tmp_path):
+    server, arrays = served
+    mnist.load_mnist(tmp_path, progress=False)
+    server.stop()
+    for name in mnist.FILES:  # only mnist.npz is left: no download, no parsing of .gz files
+        (tmp_path / name).unlink()
+    X_train, _, _, _ = mnist.load_mnist(tmp_path, progress=False)
+    np.testing.assert_allclose(X_train, arrays["X_train"].reshape(N_TRAIN, 784) / 255, rtol=1e-6)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import check_positive
+
 #: Where the four files are served, tried in this order: PyTorch's and TensorFlow's mirrors.
 MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/",
            "https://storage.googleapis.com/cvdf-datasets/mnist/")
@@ -129,12 +131,16 @@ def load_mnist(cache_dir=None, *, progress=True, timeout=30.0):
     MNISTDownloadError
         When no mirror delivers a file whose SHA-256 matches (offline, say); the message lists
         what each mirror answered and how to go on with :func:`utils.datasets.load_digits`.
+    ValueError
+        When `cache_dir` is not a path, `progress` not a bool or `timeout` not a number > 0
+        (raised before any folder is made or any request sent).
 
     Notes
     -----
     :math:`X = \text{pixels} / 255`. Source: Y. LeCun, C. Cortes and C. J. C. Burges, "The MNIST
     database of handwritten digits", 1998; files as mirrored by PyTorch and TensorFlow.
     """
+    _check_arguments(cache_dir, progress, timeout)
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     cache = folder / _CACHE_NAME
     if not cache.exists():
@@ -202,6 +208,16 @@ def _download(url, *, progress, timeout):
     if total is not None and len(data) != total:  # http.client usually raises IncompleteRead first
         raise ValueError(f"the download ended after {len(data)} of {total} bytes")
     return data
+
+
+def _check_arguments(cache_dir, progress, timeout):
+    """Refuse bad arguments up front: a bad timeout would otherwise read as "every mirror is down"."""
+    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
+        raise ValueError(f"cache_dir must be a folder (a str or a Path) or None, "
+                         f"got {cache_dir!r} of type {type(cache_dir).__name__}")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise ValueError(f"progress must be True or False, got {progress!r} of type {type(progress).__name__}")
+    check_positive(timeout, "timeout (seconds)")
 
 
 def _sha256(data):
