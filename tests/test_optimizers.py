@@ -526,3 +526,35 @@ def test_one_step_functions_keep_float32_make_integers_float64_and_never_change_
 def test_adam_step_wants_a_step_number_from_1(t):
     with pytest.raises(ValueError, match="t must be an integer >= 1"):
         adam_step(np.zeros(1), np.zeros(1), np.zeros(1), np.ones(1), t)
+
+
+@pytest.mark.parametrize("call, message", [
+    # a state or gradient of another shape would broadcast into a wrong answer without a word
+    (lambda: momentum_step(np.zeros(1), np.zeros(3), np.ones(1), 0.1, 0.9),
+     r"v must have the shape of theta, \(1,\), got \(3,\)"),
+    (lambda: rmsprop_step(np.zeros(2), np.zeros(2), np.ones((3, 2)), 0.1),
+     r"grad must have the shape of theta, \(2,\), got \(3, 2\)"),
+    (lambda: adam_step(np.zeros(2), np.zeros(1), np.zeros(2), np.ones(2), 1), r"m must have the shape of theta"),
+    (lambda: momentum_step(np.zeros(2), np.zeros(2), np.ones(2), -0.1, 0.9), "lr must be > 0, got -0.1"),
+    (lambda: momentum_step(np.zeros(2), np.zeros(2), np.ones(2), 0.1, 1.5), r"momentum must be in \[0, 1\)"),
+    (lambda: rmsprop_step(np.zeros(2), np.zeros(2), np.ones(2), 0.1, alpha=1.5), r"alpha must be in \[0, 1\)"),
+    (lambda: rmsprop_step(np.zeros(2), np.zeros(2), np.zeros(2), 0.1, eps=0.0), "eps must be > 0"),
+    (lambda: adam_step(np.zeros(2), np.zeros(2), np.zeros(2), np.ones(2), 1, beta1=1.0),
+     r"beta1 must be in \[0, 1\)"),
+    (lambda: adam_step(np.zeros(2), np.zeros(2), np.zeros(2), np.ones(2), 1, lr="0.1"), "without quotes"),
+    (lambda: momentum_step(np.array(["a", "b"]), np.zeros(2), np.ones(2), 0.1, 0.9), "theta must be an array of numbers"),
+], ids=["v-shape", "grad-shape", "m-shape", "lr", "momentum", "alpha", "eps", "beta1", "lr-string", "theta-str"])
+def test_one_step_functions_check_their_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: SGD(p, lr=0.1, momentum="0.9"), "momentum must be a number in \\[0, 1\\), got '0.9'"),
+    (lambda p: RMSprop(p, alpha=None), "alpha must be a number in \\[0, 1\\), got None"),
+    (lambda p: Adam(p, betas=0.9), r"betas must be a pair \(beta1, beta2\), got 0.9"),
+    (lambda p: Adam(p, betas=("0.9", 0.999)), "beta1 must be a number in"),
+])
+def test_optimizers_reject_hyperparameters_that_are_not_numbers(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([Parameter(np.zeros(2))])

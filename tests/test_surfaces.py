@@ -374,6 +374,12 @@ def test_grid_checks_its_arguments(kwargs, message):
     (lambda: logistic_regression(np.zeros((3, 1)), np.zeros(3)), r"X must have shape \(N, 2\)"),
     (lambda: logistic_regression(np.zeros((3, 2)), np.array([0.0, 1.0, 2.0])), "labels 0 or 1"),
     (lambda: logistic_regression(np.zeros((0, 2)), np.zeros(0)), "at least one row"),
+    # a string or None gets the same clear message, not numpy's TypeError from isfinite
+    (lambda: ravine("50"), r"condition must be a number >= 1, got '50' of type str \(write the number"),
+    (lambda: ravine(None), "condition must be a number >= 1, got None"),
+    (lambda: rosenbrock(a="1"), "a must be a real number, got '1'"),
+    (lambda: linear_regression(l2="0.1"), "l2 must be a number >= 0, got '0.1'"),
+    (lambda: logistic_regression(l2=None), "l2 must be a number >= 0, got None"),
 ])
 def test_factories_check_their_arguments(make, message):
     with pytest.raises(ValueError, match=message):

@@ -27,7 +27,8 @@ import math
 
 import numpy as np
 
-from ._validation import check_non_negative, check_positive, check_positive_int, check_probability
+from ._validation import (check_non_negative, check_positive, check_positive_int, check_probability,
+                          check_real)
 from .layers import Parameter
 
 
@@ -80,7 +81,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
         super().__init__(params, lr)
-        check_probability(momentum, "momentum")
+        _check_decay(momentum, "momentum")
         check_non_negative(weight_decay, "weight_decay")
         self.momentum, self.weight_decay = momentum, weight_decay
         self.velocity = [None] * len(self.params)
@@ -134,10 +135,10 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(params, lr)
-        if len(betas) != 2:
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
         for k, beta in enumerate(betas, start=1):
-            check_probability(beta, f"beta{k}")
+            _check_decay(beta, f"beta{k}")
         check_positive(eps, "eps")
         check_non_negative(weight_decay, "weight_decay")
         self.betas, self.eps, self.weight_decay = tuple(betas), eps, weight_decay
@@ -214,10 +215,10 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0):
         super().__init__(params, lr)
-        check_probability(alpha, "alpha")
+        _check_decay(alpha, "alpha")
         check_positive(eps, "eps")
         check_non_negative(weight_decay, "weight_decay")
-        check_probability(momentum, "momentum")
+        _check_decay(momentum, "momentum")
         self.alpha, self.eps, self.weight_decay, self.momentum = alpha, eps, weight_decay, momentum
         self.square_avg = [np.zeros_like(p.data) for p in self.params]
         self.momentum_buffer = [np.zeros_like(p.data) for p in self.params]
@@ -516,10 +517,33 @@ def _epochs(epoch, name, *, whole):
 # The references for lesson 07's exercises: the classes above keep their state and update in
 # place; these take the state as arrays and return the new state, the same numbers step by step.
 
-def _as_float(x):
+def _check_decay(value, name):
+    """Raise unless `value` is a number in [0, 1): a momentum or a decay rate."""
+    check_real(value, name, "in [0, 1)")
+    check_probability(value, name)
+
+
+def _as_float(x, name):
     """`x` as an array; integers become float64, floats keep their dtype."""
     x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be an array of numbers, got dtype {x.dtype}")
     return x.astype(np.float64) if not np.issubdtype(x.dtype, np.floating) else x
+
+
+def _step_arrays(theta, **state):
+    """`theta` and its state and gradient as float arrays, each required to have `theta`'s shape.
+
+    A state or gradient of another shape would broadcast silently into a wrong result.
+    """
+    theta = _as_float(theta, "theta")
+    arrays = [theta]
+    for name, value in state.items():
+        arr = _as_float(value, name)
+        if arr.shape != theta.shape:
+            raise ValueError(f"{name} must have the shape of theta, {theta.shape}, got {arr.shape}")
+        arrays.append(arr)
+    return arrays
 
 
 def momentum_step(theta, v, grad, lr, momentum):
@@ -543,6 +567,12 @@ def momentum_step(theta, v, grad, lr, momentum):
     theta_new, v_new : ndarray, same shape as `theta`
         New arrays; float inputs keep their dtype, integer inputs give float64.
 
+    Raises
+    ------
+    ValueError
+        If `v` or `grad` has another shape than `theta`, `lr` is not > 0, or
+        `momentum` is not in [0, 1).
+
     Notes
     -----
     As in ``torch.optim.SGD`` (no dampening):
@@ -552,7 +582,9 @@ def momentum_step(theta, v, grad, lr, momentum):
 
     With :math:`v = 0` before the first step, the first step is plain gradient descent.
     """
-    theta, v, grad = _as_float(theta), _as_float(v), _as_float(grad)
+    theta, v, grad = _step_arrays(theta, v=v, grad=grad)
+    check_positive(lr, "lr")
+    _check_decay(momentum, "momentum")
     v_new = momentum * v + grad
     return theta - lr * v_new, v_new
 
@@ -580,6 +612,12 @@ def rmsprop_step(theta, s, grad, lr, alpha=0.99, eps=1e-8):
     theta_new, s_new : ndarray, same shape as `theta`
         New arrays; float inputs keep their dtype, integer inputs give float64.
 
+    Raises
+    ------
+    ValueError
+        If `s` or `grad` has another shape than `theta`, `lr` or `eps` is not > 0, or
+        `alpha` is not in [0, 1).
+
     Notes
     -----
     Elementwise, with :math:`g^2` the square of each entry (Hinton, Coursera lecture 6e, 2012):
@@ -588,7 +626,10 @@ def rmsprop_step(theta, s, grad, lr, alpha=0.99, eps=1e-8):
         s \leftarrow \alpha s + (1 - \alpha) g^2, \qquad
         \theta \leftarrow \theta - \eta \, \frac{g}{\sqrt{s} + \epsilon}
     """
-    theta, s, grad = _as_float(theta), _as_float(s), _as_float(grad)
+    theta, s, grad = _step_arrays(theta, s=s, grad=grad)
+    check_positive(lr, "lr")
+    _check_decay(alpha, "alpha")
+    check_positive(eps, "eps")
     s_new = alpha * s + (1 - alpha) * grad * grad
     return theta - lr * grad / (np.sqrt(s_new) + eps), s_new
 
@@ -623,7 +664,9 @@ def adam_step(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     Raises
     ------
     ValueError
-        If `t` is not an integer >= 1 (bias correction divides by :math:`1 - \beta_1^t`).
+        If `t` is not an integer >= 1 (bias correction divides by :math:`1 - \beta_1^t`),
+        `m`, `v` or `grad` has another shape than `theta`, `lr` or `eps` is not > 0, or a
+        beta is not in [0, 1).
 
     Notes
     -----
@@ -635,7 +678,11 @@ def adam_step(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         \theta \leftarrow \theta - \eta \, \frac{\hat m}{\sqrt{\hat v} + \epsilon}
     """
     check_positive_int(t, "t")
-    theta, m, v, grad = _as_float(theta), _as_float(m), _as_float(v), _as_float(grad)
+    theta, m, v, grad = _step_arrays(theta, m=m, v=v, grad=grad)
+    check_positive(lr, "lr")
+    _check_decay(beta1, "beta1")
+    _check_decay(beta2, "beta2")
+    check_positive(eps, "eps")
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad * grad
     m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)

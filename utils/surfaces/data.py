@@ -4,7 +4,7 @@ two-weight logistic regression fitted by cross-entropy, on all rows or on a mini
 
 import numpy as np
 
-from .._validation import as_float_array
+from .._validation import as_float_array, check_non_negative
 from ..activations import sigmoid
 from .base import Quadratic, Surface
 
@@ -235,8 +235,7 @@ def logistic_regression(X=None, y=None, *, rows=None, l2=0.0, seed=0):
 # --- Helpers ------------------------------------------------------------------------------------
 
 def _check_l2(l2):
-    if not np.isfinite(l2) or l2 < 0:
-        raise ValueError(f"l2 must be >= 0, got {l2}")
+    check_non_negative(l2, "l2")
     return float(l2)
 
 

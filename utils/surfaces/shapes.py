@@ -5,7 +5,7 @@ Each is a formula of two parameters with its gradient and Hessian in closed form
 
 import numpy as np
 
-from .._validation import check_positive
+from .._validation import check_positive, check_real
 from .base import Quadratic, Surface
 
 
@@ -59,6 +59,7 @@ def ravine(condition=50.0):
     that factor to :math:`(\sqrt\kappa - 1)/(\sqrt\kappa + 1)` (Polyak's heavy
     ball; Goh, "Why Momentum Really Works", Distill 2017).
     """
+    check_real(condition, "condition", ">= 1")
     if not np.isfinite(condition) or condition < 1:
         raise ValueError(f"condition must be a finite number >= 1, got {condition}")
     kappa = float(condition)
@@ -154,6 +155,7 @@ def rosenbrock(a=1.0, b=100.0):
     automatic method for finding the greatest or least value of a function", The
     Computer Journal 3 (1960).
     """
+    check_real(a, "a")
     if not np.isfinite(a):
         raise ValueError(f"a must be a finite number, got {a}")
     check_positive(b, "b")
