@@ -189,6 +189,32 @@ def test_an_attempt_to_silence_is_reported_even_when_the_learners_code_swallows_
         check_sigmoid(silences_and_catches_our_exception)
 
 
+def _exp_or_none(x):
+    try:  # a helper outside the learner's function that swallows the error numpy raises in the check
+        return np.exp(x)
+    except FloatingPointError:
+        return None
+
+
+def sigmoid_through_a_helper_that_catches(z):
+    e = _exp_or_none(-z)
+    return 1 / (1 + e) if e is not None else stable_sigmoid(z)
+
+
+def test_a_floating_point_error_the_learners_code_catches_is_still_reported():
+    # outside the check numpy only warns, so such code runs the formula that overflows
+    with pytest.raises(AssertionError, match=r"(?s)case \d of 7 failed.*overflow encountered in _exp_or_none "
+                                             r"\(line \d+\).*Your code caught the error and went on"):
+        check_sigmoid(sigmoid_through_a_helper_that_catches)
+    with strict_floats() as guard:
+        assert _exp_or_none(np.array([1000.0])) is None
+        with np.errstate(over="raise"):  # stricter inside the check: allowed, and numpy still raises
+            with pytest.raises(FloatingPointError):
+                np.exp(np.array([1000.0]))
+    assert len(guard.float_errors) == 1 and "overflow encountered in _exp_or_none" in str(guard.float_errors[0])
+    assert np.geterrcall() is None
+
+
 @pytest.mark.parametrize("error, kind", [(FloatingPointError("overflow encountered in exp"), "overflow"),
                                          (FloatingPointError("divide by zero encountered in divide"), "divide"),
                                          (RuntimeWarning("invalid value encountered in subtract"), "invalid"),

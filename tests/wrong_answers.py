@@ -182,6 +182,13 @@ def perceptron_update_repeats_until_right(w, b, x, y, eta=1.0):
     return w, b
 
 
+def perceptron_update_applies_the_rule_twice(w, b, x, y, eta=1.0):
+    for _ in range(2):
+        error = y - _y_hat(w, b, x)
+        w, b = w + eta * error * x, b + eta * error
+    return w, b
+
+
 def perceptron_update_returns_w_itself_when_right(w, b, x, y, eta=1.0):
     error = y - _y_hat(w, b, x)
     if error == 0:
@@ -261,6 +268,14 @@ def sigmoid_silenced_by_a_warnings_filter(z):
 def sigmoid_math_exp(z):
     import math
     return np.vectorize(lambda v: 1 / (1 + math.exp(-v)), otypes=[float])(z)
+
+
+def sigmoid_falls_back_when_numpy_raises(z):
+    try:  # outside the check numpy only warns, so the naive formula is the one that runs
+        return 1 / (1 + np.exp(-z))
+    except FloatingPointError:
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def sigmoid_minus_in_denominator(z):
@@ -3040,6 +3055,7 @@ WRONG_ANSWERS = {
                       (sigmoid_silenced_by_a_warnings_filter, "silences numpy's warnings (warnings filter)"),
                       (sigmoid_math_exp, "e^(-z) = e^1000 overflows"),
                       (sigmoid_minus_in_denominator, "denominator 1 + e^(-z) is never 0"),
+                      (sigmoid_falls_back_when_numpy_raises, "Your code caught the error and went on"),
                       (sigmoid_float32_for_integer_input, "or than the rule asks (integer inputs give float64)")],
     "ex1_3_perceptron_predict": [(perceptron_predict_returns_z, "apply the step"),
                                  (perceptron_predict_strict_inequality, "z >= 0, not z > 0"),
@@ -3068,6 +3084,7 @@ WRONG_ANSWERS = {
                                 (perceptron_update_eta_only_on_w, "eta scales the bias's step too"),
                                 (perceptron_update_bias_as_an_array, "expected a single number"),
                                 (perceptron_update_repeats_until_right, "again and again"),
+                                (perceptron_update_applies_the_rule_twice, "you applied the rule twice"),
                                 (perceptron_update_returns_w_itself_when_right, "shares memory with `w`"),
                                 (perceptron_update_returns_b_first, "wrong order: return (w_new, b_new)"),
                                 (perceptron_update_textbook_plus_minus_one, "textbook rule for labels -1/+1"),

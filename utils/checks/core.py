@@ -321,6 +321,12 @@ def call_learner(title, fn, case, number, total):
         raise AssertionError(failure(title, case, number, total, problem)) from None
     if guard.attempts:  # the learner's code caught our exception itself; it still tried
         raise AssertionError(failure(title, case, number, total, silencing_problem(*guard.attempts[0])))
+    if guard.float_errors:  # caught by the learner's try/except: outside the check, numpy would have warned
+        problem = float_error_problem(guard.float_errors[0], case)
+        raise AssertionError(failure(title, case, number, total,
+                                     f"{problem} (Your code caught the error and went on; outside this check "
+                                     f"numpy only warns, so the formula that overflowed is still the one used: "
+                                     f"make it safe instead of catching the error.)"))
     for k, (before, after) in enumerate(zip(case.args, args)):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
             name = case.names[k] if k < len(case.names) else f"argument {k + 1}"
@@ -404,13 +410,16 @@ class _Guard:
 
     def __init__(self):
         self.attempts = []
+        self.float_errors = []  # every floating-point error numpy raised, caught by the learner or not
         self.contextvar = _ufunc_config._extobj_contextvar
         self.add_filter = warnings._add_filter
 
     # numpy: np.errstate (entered, or as a decorator) and np.seterr all set this one context variable
     def set(self, value):
         token = self.contextvar.set(value)
-        lowered = {k: v for k, v in np.geterr().items() if k in _CHECKED_LEVELS and v != "raise"}
+        ours = np.geterrcall() == self.on_float_error  # "call" with our handler raises, and records it
+        lowered = {k: v for k, v in np.geterr().items()
+                   if k in _CHECKED_LEVELS and v != "raise" and not (v == "call" and ours)}
         if lowered and not _trusted(_caller_module({_ufunc_config.__name__, "contextlib", "functools"})):
             self.contextvar.reset(token)
             route = "seterr" if sys._getframe(1).f_code.co_name == "seterr" else "errstate"
@@ -431,6 +440,17 @@ class _Guard:
             self._refuse("warnings filter", f"action {action!r} for {category.__name__}")
         return self.add_filter(*item, append=append)
 
+    def on_float_error(self, kind, flag):
+        """numpy's error handler while the learner's code runs: record the error, then raise it.
+
+        Recorded, so that code which catches the ``FloatingPointError`` and tries another
+        formula is still seen: outside the check that code would warn, not raise.
+        """
+        frame = sys._getframe(1)  # the Python code that called the numpy function
+        err = FloatingPointError(f"{kind} encountered in {frame.f_code.co_name} (line {frame.f_lineno})")
+        self.float_errors.append(err)
+        raise err
+
     def _refuse(self, route, detail):
         self.attempts.append((route, detail))
         raise SilencedWarnings(route, detail)
@@ -443,7 +463,9 @@ _active = []
 def strict_floats():
     """While it is active, floating-point errors raise and every attempt to silence them is refused.
 
-    numpy raises ``FloatingPointError`` on overflow, division by zero and invalid values,
+    numpy raises ``FloatingPointError`` on overflow, division by zero and invalid values
+    (through an error handler that also records them in the guard's ``float_errors``, so an
+    error the learner's code catches with ``try``/``except`` is still seen),
     Python's warnings of kind ``RuntimeWarning`` are errors, and lowering either level
     (``np.errstate(over="ignore")``, ``np.seterr``, a ``warnings`` filter) raises
     :class:`SilencedWarnings` in the code that tries, unless that code is part of numpy or
@@ -454,7 +476,8 @@ def strict_floats():
         yield _active[-1]
         return
     guard = _Guard()
-    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+    with warnings.catch_warnings(), np.errstate(over="call", divide="call", invalid="call",
+                                                call=guard.on_float_error):
         warnings.simplefilter("error", RuntimeWarning)
         _ufunc_config._extobj_contextvar, warnings._add_filter = guard, guard.filter
         _active.append(guard)

@@ -310,6 +310,10 @@ def _update_cases():
                      "the line is right and nothing changes: compute y_hat first, then step by "
                      "eta * (y - y_hat)."] = (w + eta * t * x, b + eta * t)
         looped = _iterated_update(w, b, x, y, eta)
+        twice = _iterated_update(w, b, x, y, eta, steps=2)
+        if compare(twice, (w_new, b_new), check_dtype=False) and compare(twice, looped, check_dtype=False):
+            mistakes["you applied the rule twice (or looped a fixed number of times); the exercise is one step, "
+                     "whatever the sample's class after it."] = twice
         if compare(looped, (w_new, b_new), check_dtype=False):
             mistakes["you applied the rule again and again until the sample was classified correctly; the "
                      "exercise is one step, whatever the sample's class after it (training repeats the step "
