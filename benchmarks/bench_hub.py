@@ -123,7 +123,8 @@ def main():
         sampler.join()
 
     cores = psutil.cpu_count()
-    print(f"JupyterHub, {len(names)} students started at once through the REST API, each pulling the course "
+    students = f"{len(names)} students started at once" if len(names) > 1 else "1 student"
+    print(f"JupyterHub, {students} through the REST API, each pulling the course "
           f"and running {lesson} ({cores} cores, load before the run: {load:.1f})")
     print(f"{'student':10} {'server up':>10} {'lesson':>8} {'finished':>9} {'server MiB':>11} {'kernel MiB':>11} "
           f"{'CPU s':>7}")

@@ -32,6 +32,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import psutil
 import requests
 import websocket  # websocket-client, a dependency of jupyter_server
 
@@ -128,24 +129,30 @@ class Hub:
             return False
 
     def stop(self):
-        """Stop every student's server, then the hub and its proxy; kill whatever outlives them."""
+        """Stop every student's server, then the hub and its proxy; kill whatever outlives them.
+
+        The hub stops the servers it started, and each server its kernels, on SIGTERM. Every process
+        started under the hub (servers run in sessions of their own, and so do kernels) is listed first,
+        so that none is left behind if the hub does not finish in time."""
         if self.process is None:
             return
+        ours = []
+        for pid in [self.process.pid, *self._server_pids]:
+            try:
+                root = psutil.Process(pid)
+                ours += [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                pass
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # the hub stops the servers it started, then the proxy
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 pass
-        for pid in [self.process.pid]:
+        for process in ours:
             try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        for pid in self._server_pids:  # each server runs in a session of its own
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+                process.kill()
+            except psutil.NoSuchProcess:
                 pass
         self.process.wait(timeout=30)
 

@@ -104,13 +104,8 @@ def hub(tmp_path_factory):
     missing = classroom.missing_tools()
     if missing:
         pytest.skip(f"the hub's tools are not installed ({', '.join(missing)}): run `make hub-tools`")
-    hub = classroom.Hub(tmp_path_factory.mktemp("hub"))
-    with hub:
-        try:
-            yield hub
-        except BaseException:
-            print(hub.log_tail())
-            raise
+    with classroom.Hub(tmp_path_factory.mktemp("hub")) as hub:  # its log: hub.log in pytest's temp folder
+        yield hub
 
 
 def open_lesson_link(student, bare):
@@ -125,13 +120,16 @@ def students(hub, course_repo):
     class_ = {name: hub.student(name) for name in ("alice", "bob")}
     for student in class_.values():
         student.landing = student.log_in()  # the hub starts their server
-    for name, student in class_.items():
-        hub.wait_for_server(name)
-        student.token = hub.issue_token(name)
-        student.pull_events, student.lab_page = open_lesson_link(student, bare)
-        student.save_notebook(f"{TARGET}/{LESSON}", write_answers(student.read_notebook(f"{TARGET}/{LESSON}"),
-                                                                  answers(name)))
-        student.executed = student.run_notebook(f"{TARGET}/{LESSON}")
+    try:
+        for name, student in class_.items():
+            hub.wait_for_server(name)
+            student.token = hub.issue_token(name)
+            student.pull_events, student.lab_page = open_lesson_link(student, bare)
+            lesson = write_answers(student.read_notebook(f"{TARGET}/{LESSON}"), answers(name))
+            student.save_notebook(f"{TARGET}/{LESSON}", lesson)
+            student.executed = student.run_notebook(f"{TARGET}/{LESSON}")
+    except classroom.HubError as error:
+        raise classroom.HubError(f"{error}\n-- the end of the hub's log:\n{hub.log_tail()}") from None
     return class_
 
 
