@@ -221,7 +221,10 @@ def progress(lessons_dir=None, *, workers=None, timeout=600):
 
     async def run_all():
         slots = asyncio.Semaphore(workers)
-        return await asyncio.gather(*(_lesson_progress(path, timeout, env, slots) for path in paths))
+        # Later lessons train bigger networks and take longest: they start first, so that the last one
+        # to finish is a short one (the report keeps the lessons' order).
+        tasks = {path: asyncio.ensure_future(_lesson_progress(path, timeout, env, slots)) for path in paths[::-1]}
+        return [await tasks[path] for path in paths]
 
     # A thread of its own, with its own event loop: a notebook's kernel already runs one.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
