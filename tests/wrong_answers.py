@@ -1341,6 +1341,14 @@ def adam_step_eps_inside_sqrt(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.
     return theta - lr * m_hat / np.sqrt(v_hat + eps), m_new, v_new
 
 
+def adam_step_eps_before_the_correction(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Kingma and Ba's 'efficient' form: the corrections folded into the step size, eps added to sqrt(v)."""
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    step_size = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    return theta - step_size * m_new / (np.sqrt(v_new) + eps), m_new, v_new
+
+
 def adam_step_corrects_only_m(theta, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_new = beta1 * m + (1 - beta1) * grad
     v_new = beta2 * v + (1 - beta2) * grad ** 2
@@ -3227,6 +3235,7 @@ WRONG_ANSWERS = {
                         (adam_step_returns_corrected_averages, "you returned the corrected m_hat and v_hat"),
                         (adam_step_loops_t_times, "you repeated the update t times"),
                         (adam_step_eps_inside_sqrt, "eps is inside the square root"),
+                        (adam_step_eps_before_the_correction, "before the bias correction"),
                         (adam_step_corrects_only_m, "only m is corrected"),
                         (adam_step_upcasts_to_float64, "dtype float32"),
                         (adam_step_ignores_eps_argument, "with the eps the caller gives"),

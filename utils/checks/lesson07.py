@@ -406,6 +406,10 @@ def _adam_cases():
                 (2 * theta - theta_new, m_new, v_new),
             "eps is inside the square root; Adam adds it outside: sqrt(v_hat) + eps.":
                 (theta - lr * m_hat / np.sqrt(v_hat + eps), m_new, v_new),
+            "eps was added to sqrt(v) before the bias correction (the 'efficient' form of Kingma and Ba's "
+            "section 2, whose epsilon-hat is another number): add it after, sqrt(v_hat) + eps, as their "
+            "Algorithm 1 and PyTorch do.":
+                (theta - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m_new / (np.sqrt(v_new) + eps), m_new, v_new),
             "you repeated the update t times; t only numbers this step for the bias correction: one call "
             "is one step.": looped,
             "the bias correction uses t + 1; this is step t, so divide by 1 - beta**t.":
