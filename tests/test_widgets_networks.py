@@ -44,6 +44,17 @@ def test_one_unit_is_a_bottleneck_and_wider_networks_separate_the_moons(explorer
     assert explorer.challenges[0].met
 
 
+def test_the_width_challenge_needs_one_layer_and_95_percent_and_is_not_met_at_the_start():
+    e = network_explorer()
+    assert e.values == {"units": 2, "depth": 1} and e.accuracy < 0.95 and not e.challenges[1].ever_met
+    e.controls["depth"].value = 3  # deeper is not the answer to this one
+    e.controls["units"].value = 6
+    assert e.accuracy >= 0.95 and not e.challenges[1].met
+    e.controls["depth"].value = 1
+    assert e.accuracy >= 0.95 and e.challenges[1].met
+    e.close()
+
+
 def test_a_slider_move_redraws_the_picture(explorer):
     explorer.controls["units"].value = 1
     before = explorer.image.widget.value

@@ -1,0 +1,54 @@
+"""No challenge of an explorer is met before the learner has moved anything.
+
+A challenge is a target to reach by moving the controls; one that the starting picture already
+meets teaches nothing and shows a learner a tick for doing nothing. This file builds each explorer
+of lessons 02-05 and 08-10 as the registry builds it (no arguments) and as the lessons' solution
+notebooks build it, and checks that every challenge starts unmet (``met`` and ``ever_met`` both
+False). Add an explorer's name to ``EXPLORER_NAMES`` and it is checked too.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pytest  # noqa: E402
+
+import utils.widgets  # noqa: E402, F401  (registers every explorer)
+from utils.widgets import EXPLORERS  # noqa: E402
+
+#: The explorers of lessons 02-05 and 08-10 (the loss-surface explorers of 06-07 are tested with theirs).
+EXPLORER_NAMES = ("activation_explorer", "network_explorer", "loss_explorer", "softmax_explorer",
+                  "backprop_explorer", "training_explorer", "playground")
+
+#: How the solution notebooks start them (lesson, factory, keyword arguments).
+LESSON_SETUPS = [
+    ("05", "backprop_explorer", dict(x=1.0, w1=0.5, b1=0.0, w2=0.5, b2=0.0, y=1.0)),
+    ("08", "training_explorer", dict(lr=0.01, batch_size=32, hidden=16, epochs=15)),
+    ("09", "playground", dict(dataset="moons", noise=0.35, n=60, test_size=0.5, hidden=(64, 64), activation="ReLU",
+                              lr=0.01, batch_size=30, seed=3, epochs_per_tick=5)),
+    ("10", "playground", dict(dataset="circles", noise=0.2, n=60, test_size=0.5, hidden=(32, 32), activation="ReLU",
+                              lr=0.01, batch_size=10)),
+]
+
+
+def unmet_at_start(explorer):
+    """The challenges' descriptions that are met (or were ever met) before any control moved."""
+    return [c.description for c in explorer.challenges if c.met or c.ever_met]
+
+
+@pytest.mark.parametrize("name", EXPLORER_NAMES)
+def test_no_challenge_is_met_by_the_default_state(name):
+    explorer = EXPLORERS[name].factory()
+    try:
+        assert explorer.challenges, f"{name} has no challenges to check"
+        assert unmet_at_start(explorer) == [], f"{name} starts with a challenge already met"
+    finally:
+        explorer.close()
+
+
+@pytest.mark.parametrize("lesson, name, kwargs", LESSON_SETUPS, ids=[f"lesson {s[0]}" for s in LESSON_SETUPS])
+def test_no_challenge_is_met_where_a_lesson_starts_the_explorer(lesson, name, kwargs):
+    explorer = EXPLORERS[name].factory(**kwargs)
+    try:
+        assert unmet_at_start(explorer) == [], f"lesson {lesson}'s {name} starts with a challenge already met"
+    finally:
+        explorer.close()
