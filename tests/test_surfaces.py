@@ -5,6 +5,7 @@ surfaces against a direct computation with `utils.losses`; every surface far
 outside its view, where a diverging optimizer goes.
 """
 
+import re
 import subprocess
 import sys
 
@@ -56,6 +57,16 @@ def test_grad_matches_central_differences(make):
     # The error of central differences is about h^2 |L'''| + eps |L| / h: relative 1e-7 here.
     scale = np.abs(analytic).max() + 1
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-7 * scale)
+
+
+@ALL
+def test_grad_at_one_point_is_grad_without_the_checks(make):
+    s = make()
+    far = [(1e6, -1e6), (-1e50, 1e50), (1e300, -1e300)]  # a diverging path's points: no warning
+    for theta in [*points_in_view(s, k=5, seed=2), *map(np.array, far)]:
+        g = s.grad_at(*theta)
+        assert type(g) is tuple and all(type(v) is float for v in g)
+        np.testing.assert_array_equal(g, s.grad(theta))  # the same formula, the same numbers
 
 
 @ALL
@@ -298,6 +309,29 @@ def test_data_surfaces_change_with_rows_and_l2_but_keep_their_view(make):
     for s in (batch, decayed):
         assert (s.xlim, s.ylim) == (full.xlim, full.ylim)
         np.testing.assert_array_equal(s.start, full.start)
+
+
+def test_a_given_view_makes_the_same_surface_without_building_the_full_one():
+    full = linear_regression()
+    for rows, l2 in ((np.arange(8), 0.0), (np.arange(3, 40, 3), 0.7), (None, 2.0)):
+        given, built = linear_regression(rows=rows, l2=l2, view=full), linear_regression(rows=rows, l2=l2)
+        assert (given.xlim, given.ylim, given.title) == (built.xlim, built.ylim, built.title)
+        np.testing.assert_array_equal(given.start, built.start)
+        np.testing.assert_array_equal(given.minima, built.minima)
+        assert given.value(np.array([0.3, -0.2])) == built.value(np.array([0.3, -0.2]))
+
+
+@pytest.mark.parametrize("view, message", [
+    (bowl(), "view must be the LinearRegression surface of the same 100 rows, all of them, without L2, "
+             "got <Surface bowl"),
+    (linear_regression(rows=[1, 2]), "got one of 100 rows, a batch of 2"),
+    (linear_regression(l2=0.5), "got one of 100 rows, L2 0.5"),
+    (linear_regression(n=30), "got one of 30 rows of other data"),
+    (linear_regression(seed=1), "got one of 100 rows of other data"),
+])
+def test_a_view_of_other_data_is_refused(view, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        linear_regression(rows=[0, 1, 2], view=view)
 
 
 def test_linear_regression_changes_with_noise_and_batch_size():

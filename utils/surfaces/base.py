@@ -100,6 +100,29 @@ class Surface:
             g0, g1 = self._grad(t0, t1)
             return np.stack(np.broadcast_arrays(g0, g1), axis=-1)
 
+    def grad_at(self, t0, t1):
+        r"""The gradient at one point, fast: for a loop that steps a single point (an explorer's optimizer).
+
+        The same numbers as :meth:`grad`, without its checks and its stacking into an array:
+        several times faster for one point, which is most of the cost of a path of 500 steps.
+
+        Parameters
+        ----------
+        t0, t1 : float
+            :math:`\theta_0` and :math:`\theta_1`, finite. They are not checked: use :meth:`grad`
+            for values from outside, this for a path that a loop keeps finite (inside
+            ``DIVERGENCE_BOUND``).
+
+        Returns
+        -------
+        (float, float)
+            :math:`(\partial L/\partial\theta_0, \partial L/\partial\theta_1)` at the point, as
+            Python floats (``inf`` far beyond the bound, as :meth:`grad`, without a warning).
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            g0, g1 = self._grad(float(t0), float(t1))
+        return float(g0), float(g1)
+
     def hessian(self, theta):
         r"""The Hessian :math:`\nabla^2 L(\theta)`, evaluated at `theta`.
 

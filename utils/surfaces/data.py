@@ -42,7 +42,7 @@ class LinearRegression(Quadratic):
                          minima=[best], axis_labels=("w", "b"), **_view_around(center))
 
 
-def linear_regression(X=None, y=None, *, rows=None, l2=0.0, noise=0.1, n=100, seed=0):
+def linear_regression(X=None, y=None, *, rows=None, l2=0.0, noise=0.1, n=100, seed=0, view=None):
     r"""The loss surface of fitting a line, :math:`\hat y = w x + b`, by mean squared error.
 
     Parameters
@@ -60,6 +60,11 @@ def linear_regression(X=None, y=None, *, rows=None, l2=0.0, noise=0.1, n=100, se
     seed : int, default 0
         Used only to make the default data: `noise`, `n` and `seed` are ignored
         when `X` and `y` are given.
+    view : Surface, optional
+        A ``linear_regression`` surface of the same data, all rows and no weight
+        decay, whose view and start this one takes. By default it is built here:
+        give it when making many mini-batch surfaces of one data set (an explorer
+        makes one per step), so that it is built once.
 
     Returns
     -------
@@ -72,7 +77,8 @@ def linear_regression(X=None, y=None, *, rows=None, l2=0.0, noise=0.1, n=100, se
     Raises
     ------
     ValueError
-        If the shapes do not fit, `rows` holds an index outside ``[0, N)``, or `l2` < 0.
+        If the shapes do not fit, `rows` holds an index outside ``[0, N)``, `l2` < 0,
+        or `view` is not a ``linear_regression`` surface of all N rows without weight decay.
 
     Notes
     -----
@@ -93,7 +99,10 @@ def linear_regression(X=None, y=None, *, rows=None, l2=0.0, noise=0.1, n=100, se
     X, y = _regression_data(X, y, noise, n, seed)
     rows = _check_rows(rows, len(X))
     l2 = _check_l2(l2)
-    view = None if rows is None and l2 == 0 else LinearRegression(X, y, None, 0.0, None)
+    if view is not None:
+        _check_view(view, LinearRegression, X, y)
+    elif rows is not None or l2 != 0:
+        view = LinearRegression(X, y, None, 0.0, None)
     return LinearRegression(X, y, rows, l2, view)
 
 
@@ -237,6 +246,21 @@ def logistic_regression(X=None, y=None, *, rows=None, l2=0.0, seed=0):
 def _check_l2(l2):
     check_non_negative(l2, "l2")
     return float(l2)
+
+
+def _check_view(view, kind, X, y):
+    same = isinstance(view, kind) and view.X.shape == X.shape and np.array_equal(view.X, X) \
+        and np.array_equal(view.y, y)
+    if same and view.rows is None and view.l2 == 0:
+        return
+    if isinstance(view, kind):
+        got = f"one of {len(view.X)} rows" + ("" if same else " of other data") \
+              + ("" if view.rows is None else f", a batch of {len(view.rows)}") \
+              + (f", L2 {view.l2:g}" if view.l2 else "")
+    else:
+        got = repr(view)
+    raise ValueError(f"view must be the {kind.__name__} surface of the same {len(X)} rows, all of them, "
+                     f"without L2, got {got}")
 
 
 def _check_rows(rows, N):
