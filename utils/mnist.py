@@ -159,7 +159,24 @@ def load_mnist(cache_dir=None, *, progress=True, timeout=30.0):
 def fetch(name, folder, *, progress=True, timeout=30.0):
     """The bytes of one MNIST file: from `folder` if a verified copy is there, else from the first good mirror.
 
-    A downloaded file is kept in `folder` only once its SHA-256 matches :data:`FILES`.
+    A downloaded file is kept in `folder` only once its SHA-256 matches :data:`FILES`
+    (written under a temporary name, then renamed).
+
+    Parameters
+    ----------
+    name : str
+        One of the keys of :data:`FILES`, e.g. ``"t10k-labels-idx1-ubyte.gz"``.
+    folder : str or Path
+        The cache folder; it must exist.
+    progress : bool, default True
+        Show a tqdm progress bar while downloading.
+    timeout : float, default 30
+        Seconds to wait for each mirror.
+
+    Returns
+    -------
+    bytes
+        The gzip-compressed IDX file, verified against its SHA-256.
 
     Raises
     ------
