@@ -151,3 +151,44 @@ def test_train_early_stopping_restores_copies_of_the_best_weights():
     assert (best, stop) == (2, 5)
     for p, p0 in zip(model.parameters(), start):
         np.testing.assert_array_equal(p.data, p0 + 2.0)   # the weights after epoch 2, not after epoch 5
+
+
+def test_train_big_network_records_its_final_figures_and_the_10_7_check_reuses_them(monkeypatch):
+    from utils import regularization
+    from utils.checks import lesson10
+
+    monkeypatch.setattr(regularization, "FINISHED_RUNS", {})
+    monkeypatch.setattr(lesson10, "FINISHED_RUNS", regularization.FINISHED_RUNS)
+    _, history = regularization.train_big_network(0.5, epochs=3)
+    assert regularization.FINISHED_RUNS == {
+        (0.5, 0.0, 3): (history.train_loss[-1], history.val_loss[-1], min(history.val_loss))}
+    regularization.train_big_network(0.5, early_stopping=EarlyStopping(patience=1), epochs=3)
+    assert len(regularization.FINISHED_RUNS) == 1, "a run cut short by early stopping is not a finished run"
+
+    # The lesson's sweep has run: the check reads its figures and trains nothing.
+    figures = {p: (1.0 + p, 2.0 - p, 0.5) for p in lesson10.DROPOUT_RATES}
+    regularization.FINISHED_RUNS.update({(p, 0.0, lesson10.DROPOUT_SWEEP_EPOCHS): v for p, v in figures.items()})
+    monkeypatch.setattr(lesson10, "train_big_network", lambda *a, **k: pytest.fail("the sweep was trained again"))
+    lesson10._dropout_sweep.cache_clear()
+    try:
+        assert lesson10._dropout_sweep() == figures
+    finally:
+        lesson10._dropout_sweep.cache_clear()
+
+
+def test_the_10_7_check_trains_the_runs_the_lesson_has_not(monkeypatch):
+    from utils import regularization
+    from utils.checks import lesson10
+
+    monkeypatch.setattr(regularization, "FINISHED_RUNS", {})
+    monkeypatch.setattr(lesson10, "FINISHED_RUNS", regularization.FINISHED_RUNS)
+    monkeypatch.setattr(lesson10, "DROPOUT_SWEEP_EPOCHS", 2)
+    lesson10._dropout_sweep.cache_clear()
+    try:
+        sweep = lesson10._dropout_sweep()
+    finally:
+        lesson10._dropout_sweep.cache_clear()
+    assert sorted(sweep) == sorted(lesson10.DROPOUT_RATES)
+    for p, (train_loss, val_loss, lowest) in sweep.items():
+        _, h = regularization.train_big_network(p, epochs=2)
+        assert (train_loss, val_loss, lowest) == (h.train_loss[-1], h.val_loss[-1], min(h.val_loss))
