@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from utils.datasets import make_blobs
-from utils.widgets.training import (BATCH_SIZES, HIDDEN_UNITS, LiveLossCurve, plot_digits, plot_training_loop,
-                                    training_explorer, training_run)
+from utils.widgets import training as training_module
+from utils.widgets.training import (BATCH_SIZES, HIDDEN_UNITS, LOSS_TOPS, LiveLossCurve, loss_axis_top, plot_digits,
+                                    plot_training_loop, training_explorer, training_run)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,57 @@ def test_every_run_control_trains_again(explorer, name, value):
 def test_a_tiny_learning_rate_meets_the_second_challenge_and_fails_the_first(explorer):
     explorer.controls["lr"].value = 1e-4
     assert [c.met for c in explorer.challenges] == [False, True]
+
+
+def test_a_huge_learning_rate_is_not_a_small_one():
+    e = training_explorer(lr=10 ** -0.5, epochs=3)  # the digits: a rate this large does not learn either
+    assert e.run["val_accuracy"][-1] < 0.8 and not e.challenges[1].met
+    e.close()
+
+
+def test_the_first_challenge_asks_for_eight_units_and_is_met_by_tuning_lr_and_batch_size():
+    e = training_explorer()  # the digits, as lesson 08 starts it
+    assert e.values["hidden"] == 16 and e.run["val_accuracy"][-1] >= 0.93 and not e.challenges[0].met
+    e.controls["hidden"].value = 8
+    assert not e.challenges[0].met  # the same rate and batches with half the units fall short
+    with e.batch():
+        e.controls["lr"].value, e.controls["batch_size"].value = 10 ** -1.75, 16
+    assert e.run["val_accuracy"][-1] >= 0.93 and e.challenges[0].met
+    e.close()
+
+
+def test_a_run_control_redraws_no_axes_only_the_settings_line(explorer, monkeypatch):
+    full, parts = [], []
+    monkeypatch.setattr(explorer.image, "redraw_background", lambda: full.append(1))
+    redraw_axes = explorer.image.redraw_axes
+    monkeypatch.setattr(explorer.image, "redraw_axes",
+                        lambda axes, **kw: (parts.append(list(axes)), redraw_axes(axes, **kw)))
+    before = explorer.image.widget.value
+    explorer.controls["hidden"].value = HIDDEN_UNITS[-1]
+    assert explorer.last_error is None and full == []
+    assert [explorer.setup_ax] in parts and "64 ReLU units" in explorer.setup_text.get_text()
+    assert all(ax in (explorer.setup_ax, explorer.ax_loss, explorer.ax_acc) for axes in parts for ax in axes)
+    assert explorer.train_line.get_animated() and explorer.acc_line.get_animated()  # the curves are blitted
+    np.testing.assert_array_equal(explorer.train_line.get_ydata(), explorer.run["train_loss"])
+    assert explorer.image.widget.value != before
+
+
+def test_a_setting_seen_before_is_replayed_without_training(explorer, monkeypatch):
+    first = explorer.run
+    explorer.controls["batch_size"].value = 64
+    calls = []
+    monkeypatch.setattr(training_module, "training_run", lambda *a, **k: calls.append(1))
+    explorer.controls["batch_size"].value = 16
+    assert explorer.run is first and calls == [] and explorer.last_error is None
+
+
+def test_the_loss_axis_steps_through_few_tops_and_the_accuracy_axis_drops_to_zero_for_a_failed_run(explorer):
+    assert loss_axis_top([0.5, 0.8]) == 1.0 and loss_axis_top([1.0, 2.2]) == 2.5
+    assert loss_axis_top([np.nan, 3.0]) == 5.0 and loss_axis_top([1e4]) == LOSS_TOPS[-1]
+    assert explorer.ax_loss.get_ylim() == (0.0, loss_axis_top(np.r_[explorer.run["train_loss"],
+                                                                     explorer.run["val_loss"]]))
+    explorer.controls["lr"].value = 1e-4  # barely learns: accuracy far below 0.5
+    assert explorer.run["val_accuracy"].min() < 0.55 and explorer.ax_acc.get_ylim() == (0.0, 1.005)
 
 
 def test_bad_arguments_are_refused_clearly(data):
