@@ -105,3 +105,14 @@ def test_until_stops_a_divergent_run_without_a_warning():
 def test_until_runs_out_of_steps():
     run = gradient_descent_until(loss, grad, np.array([1.0, 1.0]), 1e-4, max_steps=5, grad_tol=1e-8)
     assert run.status == "max_steps" and run.step == 5 and "still moving" in str(run)
+
+
+@pytest.mark.parametrize("tolerances, message", [
+    ({"grad_tol": -1e-6}, "grad_tol must be > 0, got -1e-06"),  # a sign typo would never stop the run
+    ({"grad_tol": "1e-6"}, "grad_tol must be a number > 0, got '1e-6'"),
+    ({"loss_tol": np.nan}, "loss_tol must be a finite number, got nan"),
+    ({"loss_tol": "0.1"}, "loss_tol must be a real number, got '0.1'"),
+])
+def test_until_checks_its_tolerances(tolerances, message):
+    with pytest.raises(ValueError, match=message):
+        gradient_descent_until(loss, grad, np.array([1.0, 1.0]), 0.1, max_steps=10, **tolerances)

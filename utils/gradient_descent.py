@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive, check_positive_int
+from ._validation import as_float_array, check_positive, check_positive_int, check_real
 
 
 def _theta(theta, name="theta"):
@@ -213,6 +213,13 @@ def gradient_descent_until(loss, grad, theta0, lr, *, max_steps, loss_tol=None, 
     Descent
         ``path`` (k + 1, P), ``losses`` (k + 1,), ``status`` and ``step`` k.
 
+    Raises
+    ------
+    ValueError
+        For a bad `theta0`, `lr`, `max_steps` or `limit`, a `loss_tol` that is not a finite
+        number, a `grad_tol` that is not a number > 0 (a negative one would never stop the run),
+        or a gradient of the wrong shape.
+
     Notes
     -----
     The same rule as :func:`gradient_descent`, checked after every step.
@@ -220,6 +227,12 @@ def gradient_descent_until(loss, grad, theta0, lr, *, max_steps, loss_tol=None, 
     theta, lr = _theta(theta0, "theta0"), _learning_rate(lr)
     check_positive_int(max_steps, "max_steps")
     check_positive(limit, "limit")
+    if loss_tol is not None:
+        check_real(loss_tol, "loss_tol")
+        if not np.isfinite(loss_tol):
+            raise ValueError(f"loss_tol must be a finite number, got {loss_tol}")
+    if grad_tol is not None:
+        check_positive(grad_tol, "grad_tol")
     path, losses, status = [theta], [float(loss(theta))], "max_steps"
     for k in range(max_steps + 1):
         if np.max(np.abs(path[-1])) > limit or not np.isfinite(losses[-1]):
