@@ -96,6 +96,43 @@ def test_extreme_sliders_raise_no_warning_and_show_no_error():
     assert explorer.state["a1"] == pytest.approx(sigmoid(np.array([-15.0]))[0])
 
 
+def test_a_slider_move_redraws_only_the_numbers_the_curve_and_at_most_the_column_of_loss_tick_labels(monkeypatch):
+    explorer = backprop_explorer()
+    redrawn = []
+    monkeypatch.setattr(explorer.image, "redraw_background", lambda: redrawn.append("everything"))
+    redraw_axes = explorer.image.redraw_axes
+    monkeypatch.setattr(explorer.image, "redraw_axes",
+                        lambda axes, **kw: (redrawn.extend(axes), redraw_axes(axes, **kw)))
+    pixels_of_ticks = explorer.ax_loss.transData.transform([[0, t] for t in explorer.ax_loss.get_yticks()])
+    for name in ("b2", "y", "w2"):
+        for value in np.linspace(explorer.controls[name].min, explorer.controls[name].max, 7):
+            explorer.controls[name].value = float(value)
+            low, top = explorer.ax_loss.get_ylim()
+            assert explorer.curve[1].max() <= top and low == -0.04 * top
+            labels = [float(t.get_text()) for t in explorer.ytick_labels]
+            np.testing.assert_allclose(labels, np.linspace(0, top, 6), rtol=1e-9)
+            np.testing.assert_allclose(explorer.ax_loss.get_yticks(), labels)
+    assert "everything" not in redrawn and set(redrawn) == {explorer.ax_yticks}  # the axis's end did change
+    # the ticks (and the grid) land on the same pixels whatever the axis's end: the background stays right
+    np.testing.assert_allclose(explorer.ax_loss.transData.transform([[0, t] for t in explorer.ax_loss.get_yticks()]),
+                               pixels_of_ticks)
+    animated = {t for pair in explorer.texts.values() for t in pair if t.get_animated()}
+    assert len(animated) == 25 and explorer.texts["L"][1].get_text() == "1.000"  # dL/dL = 1: drawn once
+
+
+def test_the_status_is_a_line_above_the_live_picture_and_a_title_in_the_static_one():
+    explorer = backprop_explorer()
+    explorer.controls["w1"].value = -1.0
+    assert f"loss L = {explorer.loss:.4f}" in explorer.status_line.value
+    assert f"{explorer.grads['w1']:+.4f}" in explorer.status_line.value
+    assert not explorer.title.get_visible()  # not drawn on every move
+    explorer.png()
+    assert explorer.title.get_text() == explorer.status and not explorer.title.get_visible()
+    assert explorer.status_line in explorer.widget.children[0].children
+    explorer.close()
+    assert explorer.status_line.comm is None
+
+
 def test_the_picture_changes_when_a_slider_moves():
     explorer = backprop_explorer()
     before = explorer.png()

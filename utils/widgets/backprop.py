@@ -17,6 +17,8 @@ loss of ``utils.losses``, never from the learner's exercise code. The explorer f
 contract of :mod:`utils.widgets.base`.
 """
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
@@ -248,8 +250,28 @@ TINY_EDGES = [("x", "m1", "x"), ("w1", "m1", "w1"), ("m1", "add1", "p1"), ("b1",
 
 # ---- the explorer ---------------------------------------------------------------------------------
 
+#: Upper ends the loss panel's axis may take (1-2-5 steps): its ticks sit at fifths of it.
+LOSS_TOPS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+#: Where the loss panel sits in the figure, (left, bottom, width, height) as fractions.
+LOSS_PANEL = (0.73, 0.16, 0.25, 0.68)
+
+
+def loss_axis_top(losses):
+    """The smallest of :data:`LOSS_TOPS` above ``1.1 * max(losses)``, or the largest."""
+    peak = 1.1 * float(np.max(losses))
+    return next((top for top in LOSS_TOPS if top >= peak), LOSS_TOPS[-1])
+
+
 class BackpropExplorer(Explorer):
-    """The tiny network as a live graph, and its loss against w1; see :func:`backprop_explorer`."""
+    """The tiny network as a live graph, and its loss against w1; see :func:`backprop_explorer`.
+
+    What a slider move redraws, kept small: the 25 numbers on the graph's edges (the loss's own
+    gradient, always 1, is drawn once), the curve, its tangent and the marker. The status (loss,
+    the two weight gradients, :math:`\\sigma'(z_1)`) is an HTML line above the picture, drawn into
+    the figure only for the static picture (:meth:`png`). The loss axis takes its upper end from
+    :data:`LOSS_TOPS` with ticks at fifths of it, so its ticks and grid never move: when the end
+    changes only the column of tick labels is redrawn.
+    """
 
     live_format = "jpeg"  # a wide figure: JPEG encodes several times faster than PNG
 
@@ -262,6 +284,7 @@ class BackpropExplorer(Explorer):
             self.add_control(name, widgets.FloatSlider(value=start[name], min=low, max=high, step=0.1,
                                                        description=description, readout_format=".1f",
                                                        continuous_update=True), redraw=PATH)
+        self.status_line = widgets.HTML()
         self.start()
 
     def compute(self):
@@ -269,29 +292,51 @@ class BackpropExplorer(Explorer):
         self.state, self.grads = tiny_network(v["x"], v["w1"], v["b1"], v["w2"], v["b2"], v["y"])
         self.loss = self.state["L"]
         self.curve = loss_over_w1(v["x"], v["b1"], v["w2"], v["b2"], v["y"])
+        self.status = (f"loss L = {self.loss:.4f}    ∂L/∂w1 = {self.grads['w1']:+.4f}    "
+                       f"∂L/∂w2 = {self.grads['w2']:+.4f}    hidden unit σ'(z1) = {self.sigma_slope:.4f}")
 
     def draw_static(self):
         fig = self.figure
         self.ax_graph = fig.add_axes([0.0, 0.02, 0.66, 0.84])
-        self.ax_loss = fig.add_axes([0.73, 0.16, 0.25, 0.68])
+        self.ax_loss = fig.add_axes(LOSS_PANEL)
         self.texts = draw_graph(self.ax_graph, TINY_NODES, TINY_EDGES)
         _legend(self.ax_graph, 0.0, -0.75)
         self.ax_graph.set(xlim=(-0.4, 10.9), ylim=(-1.15, 1.6), aspect="equal")
         self.ax_graph.axis("off")
-        for value, grad in self.texts.values():
+        for key, (value, grad) in self.texts.items():
             self.animated(value)
-            self.animated(grad)
+            if key != "L":  # dL/dL = 1 whatever the sliders say: drawn once, in the background
+                self.animated(grad)
         ax = self.ax_loss
         ax.set(xlabel="weight $w_1$ (the others fixed)", ylabel="loss $L$", xlim=SLIDER_RANGE["w1"])
         ax.set_title("$L$ against $w_1$: the tangent's slope is $\\partial L / \\partial w_1$", fontsize=10)
         ax.grid(alpha=0.3)
+        ax.tick_params(axis="y", labelleft=False)  # the labels live in their own strip (below)
+        ax.yaxis.set_label_coords(-0.17, 0.5)
+        self._top = None
+        self._set_loss_axis(LOSS_TOPS[0])
+        # The y tick labels: a strip of texts left of the panel, the only part redrawn when the axis's end changes.
+        left, bottom, width, height = LOSS_PANEL
+        self.ax_yticks = fig.add_axes((left - 0.036, bottom - 0.005, 0.034, height + 0.025))  # clear of x labels
+        self.ax_yticks.set_axis_off()
+        self.ytick_labels = []
+        for fraction in np.linspace(0, 1, 6):
+            y = bottom + height * (fraction + 0.04) / 1.04  # where the tick at fraction * top sits (ylim below)
+            self.ytick_labels.append(self.ax_yticks.text(left - 0.0075, y, "", transform=fig.transFigure,
+                                                         ha="right", va="center", fontsize=10))
         self.curve_line, = ax.plot([], [], color=OKABE_ITO[0], linewidth=2)
         self.tangent, = ax.plot([], [], color=GRAD_COLOR, linewidth=2, linestyle="dashed", zorder=3)
         self.marker, = ax.plot([], [], "o", color="black", markersize=7, zorder=4)
         for artist in (self.curve_line, self.tangent, self.marker):
             self.animated(artist)
-        self.title = self.animated(fig.text(0.33, 0.93, "", ha="center", va="center", fontsize=11))
-        self._ylim = None
+        self.title = self.animated(fig.text(0.33, 0.93, "", ha="center", va="center", fontsize=11,
+                                            visible=False))
+
+    def _set_loss_axis(self, top):
+        """Limits (-0.04 top, top) and ticks at fifths of `top`: the same pixels for every `top`."""
+        self.ax_loss.set_ylim(-0.04 * top, top)
+        self.ax_loss.set_yticks(np.linspace(0, top, 6))
+        self._top = top
 
     def update(self):
         fill_graph(self.texts, self.state, self.grads)
@@ -301,21 +346,42 @@ class BackpropExplorer(Explorer):
         half = 1.0
         self.tangent.set_data([w1 - half, w1 + half], [self.loss - slope * half, self.loss + slope * half])
         self.marker.set_data([w1], [self.loss])
-        # the axis grows and shrinks in powers of 2, so that most slider moves keep it (a cheaper redraw)
-        top = 2.0 ** np.ceil(np.log2(max(0.1, float(L_grid.max()) * 1.1)))
-        ylim = (-0.04 * top, top)
-        if ylim != self._ylim:
-            self.ax_loss.set_ylim(*ylim)
-            self._ylim = ylim
-            self.stale(self.ax_loss)
-        self.title.set_text(f"loss L = {self.loss:.4f}    ∂L/∂w1 = {slope:+.4f}    ∂L/∂w2 = {self.grads['w2']:+.4f}"
-                            f"    hidden unit σ'(z1) = {self.sigma_slope:.4f}")
+        top = loss_axis_top(L_grid)
+        if top != self._top or not self.ytick_labels[-1].get_text():
+            self._set_loss_axis(top)
+            for label, value in zip(self.ytick_labels, np.linspace(0, top, 6)):
+                label.set_text(f"{value:.3g}")
+            if self.image is not None:  # (the first full draw includes them)
+                self.image.redraw_axes([self.ax_yticks], margins=(0, 0, 0, 0))
+        self.title.set_text(self.status)
+        self.status_line.value = (f"<div style='text-align:center; width:{int(self.figure.bbox.width * 0.66)}px'>"
+                                  f"{html.escape(self.status)}</div>")
 
     @property
     def sigma_slope(self):
         """σ'(z1): how much of the gradient the hidden unit lets through."""
         a = self.state["a1"]
         return a * (1 - a)
+
+    def layout_controls(self):
+        """The sliders, and under them the status line (text in the figure would cost 7 ms a frame)."""
+        self._boxes = [super().layout_controls()]
+        self._boxes.append(widgets.VBox([self._boxes[0], self.status_line]))
+        return self._boxes[-1]
+
+    def png(self):
+        """PNG bytes of the picture, with the status drawn into it as a title (the live view shows it above)."""
+        self.title.set_visible(True)
+        try:
+            return super().png()
+        finally:
+            self.title.set_visible(False)
+
+    def close(self):
+        """Close the explorer (see the base), and its status line and boxes."""
+        super().close()
+        for w in [*getattr(self, "_boxes", []), self.status_line]:
+            w.close()
 
 
 @register_explorer
