@@ -689,6 +689,11 @@ def mse_gradient_upcasts_float32(w, b, x, y):
     return np.array([np.mean(2 * r * x), np.mean(2 * r)])
 
 
+def mse_gradient_divides_by_n_minus_1(w, b, x, y):
+    r = w * x + b - y
+    return np.array([np.sum(2 * r * x), np.sum(2 * r)]) / (len(x) - 1)
+
+
 def mse_gradient_product_of_means(w, b, x, y):
     r = w * x + b - y
     return np.array([np.mean(2 * r) * np.mean(x), np.mean(2 * r)])
@@ -3147,7 +3152,8 @@ WRONG_ANSWERS = {
                            (mse_gradient_b_first, "the order is (dL/dw, dL/db)"),
                            (mse_gradient_forgot_x, "needs the factor x"),
                            (mse_gradient_upcasts_float32, "dtype float32"),
-                           (mse_gradient_product_of_means, "not mean(2 r) times mean(x)")],
+                           (mse_gradient_product_of_means, "not mean(2 r) times mean(x)"),
+                           (mse_gradient_divides_by_n_minus_1, "divided by N - 1")],
     "ex6_6_ravine_lr": [(ravine_lr_too_small, "too small"),
                         (ravine_lr_at_the_bound, "so close to 2 / lambda_max"),
                         (ravine_lr_diverges, "diverged"),

@@ -407,6 +407,9 @@ def _mse_cases():
             "dL/dw is the mean of the products 2 r_i x_i, not mean(2 r) times mean(x).":
                 np.array([db * np.mean(x), db]),
         }
+        if x.size > 1:
+            mistakes["you divided by N - 1, as for a sample variance; the mean squared error divides by N."] = \
+                expected * x.size / (x.size - 1)
         del r
         cases.append(Case(description, (w, b, x, y), expected, names=("w", "b", "x", "y"), mistakes=mistakes))
     return cases
