@@ -1,6 +1,7 @@
 """The explorer base: redraws, challenges, errors under the figure, re-run cells, clicks, a static picture."""
 
 import base64
+import html
 import io
 import threading
 
@@ -109,11 +110,33 @@ def test_challenges_are_checked_after_every_change_and_listed_under_the_figure()
     e = Line(challenges=[steep])
     assert not steep.met and "not yet" in e.challenge_list.value
     e.controls["a"].value = 1.5
-    assert steep.met and steep.ever_met and "&#9989; met" in e.challenge_list.value
+    assert steep.met and steep.ever_met and "\u2713 met<" in e.challenge_list.value
     e.controls["a"].value = 0.0
-    assert not steep.met and steep.ever_met and "met before" in e.challenge_list.value
+    assert not steep.met and steep.ever_met and "\u2713 met before" in e.challenge_list.value
     with pytest.raises(TypeError, match="Challenge test must be a function"):
         Challenge("no test", 3)
+
+
+def dejavu_characters():
+    """The code points of DejaVu Sans, the font matplotlib draws with and Linux browsers fall back on."""
+    from matplotlib import font_manager, ft2font
+
+    return set(ft2font.FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+
+
+def test_challenge_marks_are_characters_every_default_font_has_not_emoji():
+    # Chromium on Linux without an emoji font drew the old mark, U+2705, as an empty box.
+    steep = Challenge("make the line steeper than 1", lambda e: e.a > 1)
+    e = Line(challenges=[steep, Challenge("never", lambda e: False)])
+    shown = [e.challenge_list.value]
+    e.controls["a"].value = 1.5
+    shown.append(e.challenge_list.value)
+    e.controls["a"].value = 0.0
+    shown.append(e.challenge_list.value)
+    text = html.unescape("".join(shown))
+    assert {"\u2713", "\u25cb"} <= set(text)  # a check mark (met, met before) and a circle (not yet)
+    missing = {ch for ch in text if ord(ch) > 127} - {chr(c) for c in dejavu_characters()}
+    assert not missing, f"characters without a glyph in DejaVu Sans: {sorted(missing)}"
 
 
 def test_an_exception_in_a_callback_is_shown_under_the_figure_then_cleared():

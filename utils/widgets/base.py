@@ -246,10 +246,19 @@ class Challenge:
         return f"Challenge({self.description!r}, met={self.met})"
 
 
+#: The challenges' marks: characters every default font has (DejaVu Sans, Liberation, Arial, Helvetica),
+#: never an emoji, which a browser without an emoji font (Chromium on Linux) shows as an empty box.
+#: Words say the state; the colour only repeats it.
+CHALLENGE_MARKS = {"met": ("\u2713", "met", "#009E73"),          # check mark
+                   "met before": ("\u2713", "met before", "#666666"),
+                   "not yet": ("\u25CB", "not yet", "#666666")}    # white circle
+
+
 def _challenge_mark(challenge):
-    if challenge.met:
-        return "&#9989; met"
-    return "&#9745; met before" if challenge.ever_met else "&#9744; not yet"
+    state = "met" if challenge.met else "met before" if challenge.ever_met else "not yet"
+    mark, words, colour = CHALLENGE_MARKS[state]
+    weight = "bold" if challenge.met else "normal"
+    return f"<span style='color:{colour}; font-weight:{weight}'>{mark} {words}</span>"
 
 
 def _challenges_html(challenges):
