@@ -23,7 +23,7 @@ def test_an_executed_notebook_stores_the_explorers_starting_picture_as_png(tmp_p
     data = outputs[0].data
     assert "application/vnd.jupyter.widget-view+json" in data  # the live explorer in JupyterLab
     picture = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))  # GitHub, nbviewer
-    assert picture.format == "PNG" and picture.size == (1200, 430)
+    assert picture.format == "PNG" and picture.size == (1000, 440)  # fits JupyterLab beside its file browser
     assert data["text/plain"].startswith("<GradientDescentExplorer: surface, optimizer, lr")
     colours = picture.convert("RGB").getcolors(maxcolors=1 << 20)
     assert len(colours) > 1000  # a real picture (contours, a surface), not a blank image

@@ -5,12 +5,25 @@ Compute. :func:`run_optimizer` runs one of the course's optimizer classes (``uti
 loss surface of ``utils.surfaces``: at each step it sets ``p.grad`` to the surface's gradient
 and calls ``opt.step()``, exactly as ``fit`` does for a network. It never reimplements an
 update rule. It returns a :class:`Run`: the path, the losses, and a status that says whether
-the path converged, diverged or is still moving.
+the path converged, diverged, is diverging or is still moving. Steps are counted by :math:`k`,
+as in lesson 06: :math:`\theta_k` is the point after :math:`k` steps, :math:`\theta_0` the start.
 
 Divergence is a result, not an error: a path whose :math:`|\theta_i|` passes
 ``surfaces.DIVERGENCE_BOUND`` stops there with the status "diverged at step k"; on a surface
 without a minimum (the saddle) it stops when it leaves the view. No floating-point warning is
 raised on the way (the surfaces stay finite far beyond the bound).
+
+A learning rate just above :math:`2/\lambda_{\max}` makes the loss grow by a small factor per
+step, so the path can take hundreds of steps to pass the bound. The status calls such a run
+*diverging* (growing without bound) when both hold (:func:`is_diverging`):
+
+- *steadily*: the loss above the minimum, :math:`L(\theta_k) - L^*`, rose over each of the last
+  ``RISING_STEPS`` steps, every value above the one two steps before (so that a zig-zag, whose
+  loss alternates, counts by its growing envelope);
+- *far above its start*: it is more than ``FAR_ABOVE`` times :math:`L(\theta_0) - L^*`.
+
+A loss that rises steadily but is still below that is "still moving ..., rising". On a surface
+without a minimum the loss has no floor to measure from, and only leaving the view counts.
 
 Draw. :func:`draw_contours`, :func:`draw_surface_3d` and :func:`clip_path` draw a surface and
 a path for the explorers; colours come from ``viridis`` (contours) and the Okabe-Ito palette
@@ -29,6 +42,10 @@ from ..layers import Parameter
 OPTIMIZER_NAMES = ("SGD", "momentum", "RMSprop", "Adam")
 #: A path has converged where the gradient's norm falls below this.
 GRAD_TOL = 1e-6
+#: Steps over which the loss must have risen for a run to be called diverging (see the module docstring).
+RISING_STEPS = 10
+#: ... and how many times its start's loss above the minimum it must be.
+FAR_ABOVE = 10.0
 
 
 def make_optimizer(name, params, lr, *, momentum=0.9, alpha=0.99, beta1=0.9, beta2=0.999):
@@ -77,9 +94,9 @@ class Run:
     path : ndarray, shape (steps + 1, 2), float64
         :math:`\theta_0` (the start), :math:`\theta_1, \dots`; NaN after `end`.
     losses : ndarray, shape (steps + 1,), float64
-        :math:`L(\theta_t)`; NaN after `end`.
+        :math:`L(\theta_k)`; NaN after `end`.
     grads : ndarray, shape (steps + 1, 2), float64
-        :math:`\nabla L(\theta_t)`; NaN after `end`.
+        :math:`\nabla L(\theta_k)`; NaN after `end`.
     end : int
         The last step with a point (`steps` unless the path diverged or left the view).
     converged_at : int or None
@@ -88,7 +105,11 @@ class Run:
         The step where :math:`|\theta_i|` first passed the bound (or, on a surface with no
         minimum, where the path left the view).
     status : str
-        "converged at step k to loss L", "diverged at step k", or "still moving ...".
+        "converged at step k to loss L", "diverged at step k", "diverging: ..." or
+        "still moving ...".
+    diverging : bool
+        Whether the loss grows without bound though no parameter has passed the bound yet
+        (the rule: :func:`is_diverging`).
     """
 
     path: np.ndarray
@@ -98,11 +119,24 @@ class Run:
     converged_at: object
     diverged_at: object
     status: str
+    diverging: bool = False
 
     def steps_to(self, loss):
-        """The first step whose loss is at most `loss`, or None."""
+        """The first step whose loss is at most `loss`, or None (it may leave again: see `settled_at`)."""
         hit = np.flatnonzero(self.losses[:self.end + 1] <= loss)
         return int(hit[0]) if hit.size else None
+
+    def settled_at(self, loss):
+        """The first step from which the loss stays at most `loss` to the last step, or None.
+
+        None also for a run that diverged. A path that only passes through (a lucky jump
+        that lands near the minimum and leaves again) has not arrived.
+        """
+        if self.diverged_at is not None:
+            return None
+        above = np.flatnonzero(~(self.losses[:self.end + 1] <= loss))  # NaN counts as above
+        k = int(above[-1]) + 1 if above.size else 0
+        return k if k <= self.end else None
 
 
 def run_optimizer(surface, optimizer, start, steps, *, lr, bound=surfaces.DIVERGENCE_BOUND, **hyper):
@@ -128,8 +162,9 @@ def run_optimizer(surface, optimizer, start, steps, *, lr, bound=surfaces.DIVERG
 
     Notes
     -----
-    Each step is :math:`g_t = \nabla L(\theta_t)`, then the optimizer's update, e.g.
-    :math:`\theta_{t+1} = \theta_t - \eta\, g_t` for SGD.
+    Each step is :math:`g_k = \nabla L(\theta_k)`, then the optimizer's update, e.g.
+    :math:`\theta_{k+1} = \theta_k - \eta\, g_k` for SGD. The gradient comes from
+    ``surface.grad_at``, the surface's fast path for one point.
     """
     p = Parameter(np.array(start, dtype=np.float64).reshape(2))
     opt = make_optimizer(optimizer, [p], lr, **hyper)
@@ -143,8 +178,9 @@ def run_optimizer(surface, optimizer, start, steps, *, lr, bound=surfaces.DIVERG
         x_hi = y_hi = bound
     end, converged_at, diverged_at = steps, None, None
     for t in range(steps + 1):  # plain floats in the checks: this loop is most of a redraw's compute
-        g = grads[t] = surface.grad(p.data)
-        if converged_at is None and math.hypot(g[0], g[1]) < GRAD_TOL:
+        g = surface.grad_at(p.data[0], p.data[1])
+        grads[t] = g
+        if converged_at is None and math.hypot(*g) < GRAD_TOL:
             converged_at = t
         if t == steps:
             break
@@ -159,8 +195,59 @@ def run_optimizer(surface, optimizer, start, steps, *, lr, bound=surfaces.DIVERG
     losses = np.full(steps + 1, np.nan)
     finite = np.all(np.isfinite(path), axis=1)
     losses[finite] = surface.value(path[finite])
+    diverging = diverged_at is None and converged_at is None and is_diverging(surface, losses[:end + 1])
     return Run(path, losses, grads, end, converged_at, diverged_at,
-               _status(surface, path, losses, end, converged_at, diverged_at))
+               _status(surface, path, losses, end, converged_at, diverged_at, diverging), diverging)
+
+
+def rising(gaps, steps=RISING_STEPS):
+    r"""Whether the last `steps` values of `gaps` each exceed the value two steps before.
+
+    Two steps, not one, so that a zig-zag (a loss that alternates as the path flips sides of
+    a valley) counts as rising when its envelope grows.
+
+    Parameters
+    ----------
+    gaps : ndarray, shape (K,)
+        :math:`L(\theta_k) - L^*` for :math:`k = 0 \dots K-1`, finite.
+
+    Returns
+    -------
+    bool
+        False when there are fewer than ``steps + 2`` values.
+    """
+    if len(gaps) < steps + 2:
+        return False
+    last = gaps[-(steps + 2):]
+    return bool(np.all(last[2:] > last[:-2]))
+
+
+def is_diverging(surface, losses):
+    r"""Whether a run's loss is growing without bound: rising steadily and far above its start.
+
+    Parameters
+    ----------
+    surface : utils.surfaces.Surface
+    losses : ndarray, shape (K,)
+        :math:`L(\theta_0) \dots L(\theta_{K-1})`, finite (a run up to its last point).
+
+    Returns
+    -------
+    bool
+        False on a surface without a minimum (no :math:`L^*` to measure from).
+
+    Notes
+    -----
+    With :math:`d_k = L(\theta_k) - L^*` and :math:`K - 1` the last step: diverging when
+    :math:`d_k > d_{k-2}` for the last ``RISING_STEPS`` steps and :math:`d_{K-1} >` ``FAR_ABOVE``
+    :math:`\cdot\, d_0`. On a quadratic, gradient descent with :math:`\eta > 2/\lambda_{\max}`
+    multiplies the steep direction's distance by :math:`|1 - \eta\lambda_{\max}| > 1` each step,
+    so both hold after enough steps, however slightly :math:`\eta` passes the limit.
+    """
+    if lowest(surface) is None or len(losses) == 0:
+        return False
+    gaps = loss_above_minimum(surface, losses)
+    return rising(gaps) and gaps[-1] > FAR_ABOVE * gaps[0]
 
 
 def _escape_box(surface, margin):
@@ -170,18 +257,21 @@ def _escape_box(surface, margin):
     return np.array([x0 - dx, y0 - dy]), np.array([x1 + dx, y1 + dy])
 
 
-def _status(surface, path, losses, end, converged_at, diverged_at):
+def _status(surface, path, losses, end, converged_at, diverged_at, diverging):
     if diverged_at is not None:
         if len(surface.minima) == 0:
             return f"left the view at step {diverged_at}: this loss has no minimum"
         return f"diverged at step {diverged_at}"
+    if diverging:
+        return f"diverging: loss {losses[end]:.3g} after {end} steps, rising steadily (start {losses[0]:.3g})"
     if converged_at is not None:
         where = ""
         if len(surface.minima) > 1:
             nearest = int(np.argmin(np.linalg.norm(surface.minima - path[converged_at], axis=1)))
             where = " (the global minimum)" if nearest == 0 else " (a local minimum, not the global one)"
         return f"converged at step {converged_at} to loss {losses[converged_at]:.3g}{where}"
-    return f"still moving after {end} steps: loss {losses[end]:.3g}"
+    rises = lowest(surface) is not None and rising(loss_above_minimum(surface, losses[:end + 1]))
+    return f"still moving after {end} steps: loss {losses[end]:.3g}" + (", rising" if rises else "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,9 +305,18 @@ def contour_levels(surface, L, n=18):
     return best + np.concatenate([[0.0], np.geomspace(gap * 1e-5, gap, n - 1)])
 
 
+#: Labels in mathtext of the parameter names surfaces give (``Surface.axis_labels``).
+_MATH_NAMES = {"θ₀": r"$\theta_0$", "θ₁": r"$\theta_1$", "w₀": "$w_0$", "w₁": "$w_1$", "w": "$w$", "b": "$b$"}
+
+
+def axis_labels(surface):
+    r"""The labels of a surface's two axes: :math:`\theta_0, \theta_1`, or :math:`w, b` for a line fit, ..."""
+    return tuple(_MATH_NAMES.get(name, name) for name in surface.axis_labels)
+
+
 def draw_contours(ax, surface, *, n=101, filled=True, alpha=1.0, cmap=SURFACE_CMAP, colors=None,
                   linewidths=0.8, zorder=0):
-    r"""Draw a surface's contours over its view, label the axes :math:`\theta_0, \theta_1`.
+    r"""Draw a surface's contours over its view, label the axes with its parameters' names (:func:`axis_labels`).
 
     Parameters
     ----------
@@ -247,8 +346,9 @@ def draw_contours(ax, surface, *, n=101, filled=True, alpha=1.0, cmap=SURFACE_CM
                               alpha=0.5 * alpha if filled else alpha, zorder=zorder))
     ax.set_xlim(surface.xlim)
     ax.set_ylim(surface.ylim)
-    ax.set_xlabel(r"$\theta_0$")
-    ax.set_ylabel(r"$\theta_1$")
+    xlabel, ylabel = axis_labels(surface)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     return artists
 
 
@@ -278,6 +378,13 @@ def height_label(surface):
     return r"$L(\theta)$"
 
 
+def height_title(surface):
+    """The 3-D view's title: what its height is, said in words where it is not the loss itself."""
+    if surface.log_levels and lowest(surface) is not None:
+        return "height: the loss above its minimum, log scale"
+    return "height: the loss"
+
+
 def draw_surface_3d(ax, surface, *, n=31):
     """Draw the surface as a 3-D mesh over its view on a 3-D Axes; return the artist."""
     T0, T1, L = surface.grid(n)
@@ -287,8 +394,9 @@ def draw_surface_3d(ax, surface, *, n=31):
     ax.set_xlim(surface.xlim)
     ax.set_ylim(surface.ylim)
     ax.set_zlim(float(np.min(Z)), float(np.max(Z)))
-    ax.set_xlabel(r"$\theta_0$", labelpad=-4)
-    ax.set_ylabel(r"$\theta_1$", labelpad=-4)
+    xlabel, ylabel = axis_labels(surface)
+    ax.set_xlabel(xlabel, labelpad=-4)
+    ax.set_ylabel(ylabel, labelpad=-4)
     ax.set_zlabel(height_label(surface), labelpad=-2)
     from matplotlib.ticker import MaxNLocator
 

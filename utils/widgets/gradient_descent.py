@@ -5,13 +5,17 @@ Adam) from a start point the learner picks (two sliders, or a click on the conto
 loss surface of ``utils.surfaces``:
 
 - the contours with the path, the start, the minima, and at the current point the arrow of
-  steepest descent :math:`-\nabla L(\theta_t)` (at right angles to the contour there);
-- the same surface in 3-D with the same path on it;
+  steepest descent :math:`-\nabla L(\theta_k)` (at right angles to the contour there);
+- the same surface in 3-D with the same path on it, its height :math:`\log_{10}(1 + L - L^*)` on
+  the ravine and the banana (said in its title), the loss itself on the others;
 - the loss against the step on a log scale (:math:`L - L^*` above the minimum).
 
-The status line says whether the path converged (and to which minimum), diverged (at which
-step) or is still moving. A ``Play`` control grows the path step by step; Step and Reset move
-the current step by one or back to the start.
+Steps are counted by :math:`k`, as in lesson 06 (:math:`\theta_k`: the point after :math:`k`
+steps). The status line says whether the path converged (and to which minimum), diverged (at
+which step), is diverging (its loss grows without bound though it has not passed the bound yet:
+the rule is ``descent.is_diverging``) or is still moving. A ``Play`` control grows the path step
+by step; Step and Reset move the current step by one or back to the start. The figure is
+1000 pixels wide, so that it fits JupyterLab's output area beside the file browser.
 
 Redraws: the learning rate, the optimizer and its hyperparameters, the start and the step
 change only the path, the arrow, the loss curve and the status (blitted over the saved
@@ -29,7 +33,8 @@ from matplotlib import patheffects
 from .. import surfaces
 from .base import SURFACE, Challenge, Explorer, register_explorer
 from .descent import (GRAD_TOL, OPTIMIZER_NAMES, PATH_COLORS, clip_path, draw_contours, draw_minima,
-                      draw_surface_3d, loss_above_minimum, loss_axis, lowest, run_optimizer, surface_height)
+                      draw_surface_3d, height_title, loss_above_minimum, loss_axis, lowest, run_optimizer,
+                      surface_height)
 
 #: The learning-rate slider's range (a log slider): 1e-4 to 10.
 LR_RANGE = (1e-4, 10.0)
@@ -60,13 +65,19 @@ def set_range(slider, low, high, value, step=None):
     slider.value = min(max(value, low), high)
 
 
+def start_label(surface, i):
+    """A start slider's label: "start, θ₀ axis" (never "θ₀ start", which reads as the start point θ₀)."""
+    return f"start, {surface.axis_labels[i]} axis"
+
+
 def start_sliders(surface):
-    """Sliders for the start point over a surface's view."""
+    """Sliders for the start point over a surface's view: its coordinate along each axis."""
     sliders = []
-    for k, (name, (low, high)) in enumerate((("θ₀ start", surface.xlim), ("θ₁ start", surface.ylim))):
+    for k, (low, high) in enumerate((surface.xlim, surface.ylim)):
         sliders.append(widgets.FloatSlider(value=float(surface.start[k]), min=low, max=high,
-                                           step=(high - low) / 200, description=name, readout_format=".2f",
-                                           continuous_update=True))
+                                           step=(high - low) / 200, description=start_label(surface, k),
+                                           readout_format=".2f", continuous_update=True,
+                                           style={"description_width": "initial"}))
     return sliders
 
 
@@ -90,10 +101,13 @@ def default_challenges():
     def global_minimum(explorer):
         return explorer.surface.name == "two_minima" and "the global minimum" in explorer.status
 
-    def diverged(explorer):
-        return explorer.surface.name == "ravine" and explorer.optimizer == "SGD" and "diverged" in explorer.status
+    def diverges(explorer):
+        run = explorer.run
+        return (explorer.surface.name == "ravine" and explorer.optimizer == "SGD"
+                and (run.diverged_at is not None or run.diverging))
 
-    return [Challenge("ravine, plain SGD: find a learning rate that diverges (and read the step)", diverged),
+    return [Challenge("ravine, plain SGD: find a learning rate that diverges (status: diverging or diverged)",
+                      diverges),
             Challenge("ravine: be below a loss of 1e-6 at step 100 (plain SGD cannot: why?)",
                       reached(1e-6, 100, "ravine")),
             Challenge("two minima: reach the global (deeper) minimum from the default start",
@@ -112,15 +126,15 @@ class GradientDescentExplorer(Explorer):
         :math:`\\theta_0 \\dots \\theta_{steps}`; NaN after the step where the path diverged.
     losses : ndarray, shape (steps + 1,)
     status : str
-        "converged at step k to loss L", "diverged at step k" or "still moving ...".
-    t : int
-        The current step (the ``Play`` control's value); the arrow is drawn at ``path[t]``.
+        "converged at step k to loss L", "diverged at step k", "diverging: ..." or "still moving ...".
+    k : int
+        The current step (the ``Play`` control's value); the arrow is drawn at ``path[k]``.
     """
 
-    live_format = "jpeg"  # a 1200-pixel-wide figure: JPEG encodes in a fraction of PNG's time
+    live_format = "jpeg"  # a 1000-pixel-wide figure: JPEG encodes in a fraction of PNG's time
 
     def __init__(self, surface, optimizer, lr, momentum, alpha, beta1, beta2, steps, start, challenges):
-        super().__init__(figsize=(12, 4.3), challenges=challenges)
+        super().__init__(figsize=(10, 4.4), challenges=challenges)
         self._surfaces = {}
         self.surface = make_surface(surface)
         self._surfaces[self.surface.name] = self.surface
@@ -146,8 +160,9 @@ class GradientDescentExplorer(Explorer):
         c("x0", x0)
         c("y0", y0)
         self.play = widgets.Play(value=steps, min=0, max=steps, step=1, interval=60, description="play")
-        c("t", widgets.IntSlider(value=steps, min=0, max=steps, description="current step"))
-        widgets.jslink((self.play, "value"), (self.controls["t"], "value"))
+        c("k", widgets.IntSlider(value=steps, min=0, max=steps, description="step k shown",
+                                 style={"description_width": "initial"}))
+        widgets.jslink((self.play, "value"), (self.controls["k"], "value"))
         self.add_button("step", "Step", self._step, icon="step-forward")
         self.add_button("reset", "Reset", self._reset, icon="undo")
         self._key = None
@@ -160,7 +175,7 @@ class GradientDescentExplorer(Explorer):
         rows = [[c["surface"], c["optimizer"], c["steps"]],
                 [c["lr"], c["momentum"], c["alpha"], c["beta1"], c["beta2"]],
                 [c["x0"], c["y0"], widgets.Label("or click the contours")],
-                [self.play, c["t"], b["step"], b["reset"]]]
+                [self.play, c["k"], b["step"], b["reset"]]]
         return widgets.VBox([widgets.HBox(r, layout=widgets.Layout(flex_flow="row wrap")) for r in rows])
 
     # -- controls that move other controls -------------------------------------------------
@@ -170,15 +185,16 @@ class GradientDescentExplorer(Explorer):
         owner = change["owner"]
         if owner is self.controls["surface"]:
             s = self._surface(change["new"])
-            for slider, (low, high), value in ((self.controls["x0"], s.xlim, s.start[0]),
-                                               (self.controls["y0"], s.ylim, s.start[1])):
+            for i, (slider, (low, high), value) in enumerate(((self.controls["x0"], s.xlim, s.start[0]),
+                                                              (self.controls["y0"], s.ylim, s.start[1]))):
                 set_range(slider, low, high, value, (high - low) / 200)
+                slider.description = start_label(s, i)
         elif owner is self.controls["steps"]:
-            t = self.controls["t"]
-            at_end = t.value == change["old"]
-            t.max = self.play.max = change["new"]
+            k = self.controls["k"]
+            at_end = k.value == change["old"]
+            k.max = self.play.max = change["new"]
             if at_end:
-                t.value = change["new"]
+                k.value = change["new"]
         self._enable()
 
     def _enable(self):
@@ -193,11 +209,11 @@ class GradientDescentExplorer(Explorer):
         return self._surfaces[name]
 
     def _step(self):
-        t = self.controls["t"]
-        t.value = min(t.value + 1, t.max)
+        k = self.controls["k"]
+        k.value = min(k.value + 1, k.max)
 
     def _reset(self):
-        self.controls["t"].value = 0
+        self.controls["k"].value = 0
 
     def set_start(self, x, y):
         """Move the start point to ``(x, y)`` (what a click on the contours does)."""
@@ -209,21 +225,21 @@ class GradientDescentExplorer(Explorer):
     def compute(self):
         v = self.values
         self.surface = self._surface(v["surface"])
-        key = tuple(value for name, value in v.items() if name != "t")
-        if key != self._key:  # the Play control only moves t: no need to run the optimizer again
+        key = tuple(value for name, value in v.items() if name != "k")
+        if key != self._key:  # the Play control only moves k: no need to run the optimizer again
             self.optimizer = v["optimizer"]
             self.run = run_optimizer(self.surface, v["optimizer"], (v["x0"], v["y0"]), v["steps"], lr=v["lr"],
                                      momentum=v["momentum"], alpha=v["alpha"], beta1=v["beta1"], beta2=v["beta2"])
             self.path, self.losses, self.status = self.run.path, self.run.losses, self.run.status
             self._key = key
-        self.t = min(v["t"], self.run.end)
+        self.k = min(v["k"], self.run.end)
 
     def draw_static(self):
         fig = self.figure
-        self.ax = fig.add_axes((0.06, 0.12, 0.25, 0.74))
-        self.ax3 = fig.add_axes((0.32, 0.03, 0.34, 0.88), projection="3d")
+        self.ax = fig.add_axes((0.065, 0.11, 0.255, 0.73))
+        self.ax3 = fig.add_axes((0.34, 0.02, 0.345, 0.84), projection="3d")
         self.ax3.view_init(elev=38, azim=-62)
-        self.ax_loss = fig.add_axes((0.775, 0.12, 0.2, 0.74))  # its redraw region stays clear of the 3-D view
+        self.ax_loss = fig.add_axes((0.8, 0.11, 0.17, 0.73))  # its redraw region stays clear of the 3-D view
         color = PATH_COLORS[0]
         (self.line,) = self.ax.plot([], [], "-o", color=color, markersize=2, linewidth=1.4, zorder=5,
                                     path_effects=_OUTLINE, label="path")
@@ -231,18 +247,18 @@ class GradientDescentExplorer(Explorer):
                                             zorder=6, label="start")
         (self.current,) = self.ax.plot([], [], "o", color=color, markeredgecolor="black", markersize=7, zorder=7)
         self.arrow = FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>", mutation_scale=14, color="black",
-                                     linewidth=1.8, zorder=8, label=r"$-\nabla L(\theta_t)$")
+                                     linewidth=1.8, zorder=8, label=r"$-\nabla L(\theta_k)$")
         self.ax.add_patch(self.arrow)
         self.end_text = self.ax.text(0, 0, "", fontsize=9, fontweight="bold", zorder=9, color="black",
                                      bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.85))
         (self.line3,) = self.ax3.plot([], [], [], "-", color=color, linewidth=2, zorder=10)
         (self.current3,) = self.ax3.plot([], [], [], "o", color=color, markeredgecolor="black", markersize=6,
                                          zorder=11)
-        self.ax_loss.set_xlabel("step $t$")
+        self.ax_loss.set_xlabel("step $k$")
         (self.loss_line,) = self.ax_loss.plot([], [], color=color, linewidth=1.6)
         (self.loss_now,) = self.ax_loss.plot([], [], "o", color=color, markeredgecolor="black", markersize=6)
         self.ax_loss.grid(True, which="major", alpha=0.3)
-        self.status_text = fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=12)
+        self.status_text = fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=11)
         for artist in (self.line, self.start_marker, self.current, self.arrow, self.end_text, self.line3,
                        self.current3, self.loss_line, self.loss_now, self.status_text):
             self.animated(artist)
@@ -256,10 +272,11 @@ class GradientDescentExplorer(Explorer):
         self._surface_artists = [*draw_contours(self.ax, s), *draw_minima(self.ax, s)]
         self.ax.set_title("\n".join(textwrap.wrap(s.title, 44)), fontsize=9 if len(s.title) > 44 else 10)
         self._surface_artists.append(draw_surface_3d(self.ax3, s))
-        self.ax_loss.set_ylabel(r"$L(\theta_t) - L^*$" if lowest(s) is not None else r"$L(\theta_t)$")
+        self.ax3.set_title("\n".join(textwrap.wrap(height_title(s), 48)), fontsize=9, y=1.0, pad=0)
+        self.ax_loss.set_ylabel(r"$L(\theta_k) - L^*$" if lowest(s) is not None else r"$L(\theta_k)$")
         loss_axis(self.ax_loss, "log" if lowest(s) is not None else "symlog", "loss against step")
         arrow = Line2D([], [], color="black", marker=r"$\rightarrow$", markersize=14, linestyle="none",
-                       label=r"$-\nabla L(\theta_t)$, downhill")
+                       label=r"$-\nabla L(\theta_k)$, downhill")
         legend = self.ax.legend(handles=[self.line, self.start_marker, arrow, *draw_minima_handles(s)],
                                 loc="lower right", fontsize=7, framealpha=0.9)
         legend.set_zorder(20)  # dynamic, so that the path passes under it, never over it
@@ -267,30 +284,30 @@ class GradientDescentExplorer(Explorer):
         self._legend = self.ax.legend_ = legend
 
     def update(self):
-        s, run, t = self.surface, self.run, self.t
-        shown = clip_path(run.path[:t + 1], s.xlim, s.ylim)
+        s, run, k = self.surface, self.run, self.k
+        shown = clip_path(run.path[:k + 1], s.xlim, s.ylim)
         self.line.set_data(shown[:, 0], shown[:, 1])
         self.start_marker.set_data(run.path[:1, 0], run.path[:1, 1])
-        point = run.path[t]
+        point = run.path[k]
         self.current.set_data([point[0]], [point[1]])
-        self._update_arrow(point, run.grads[t])
+        self._update_arrow(point, run.grads[k])
         self._update_end(shown)
-        visible = _inside(run.path[:t + 1], s)
-        heights = np.where(visible, surface_height(s, np.nan_to_num(run.losses[:t + 1], nan=0.0)), np.nan)
-        self.line3.set_data_3d(np.where(visible, run.path[:t + 1, 0], np.nan),
-                               np.where(visible, run.path[:t + 1, 1], np.nan), heights)
-        here = slice(t, t + 1) if visible[t] else slice(0, 0)
+        visible = _inside(run.path[:k + 1], s)
+        heights = np.where(visible, surface_height(s, np.nan_to_num(run.losses[:k + 1], nan=0.0)), np.nan)
+        self.line3.set_data_3d(np.where(visible, run.path[:k + 1, 0], np.nan),
+                               np.where(visible, run.path[:k + 1, 1], np.nan), heights)
+        here = slice(k, k + 1) if visible[k] else slice(0, 0)
         self.current3.set_data_3d(run.path[here, 0], run.path[here, 1], heights[here])
         gap = loss_above_minimum(s, run.losses)
         self.loss_line.set_data(np.arange(run.end + 1), gap[:run.end + 1])
-        self.loss_now.set_data([t], [gap[t]])
+        self.loss_now.set_data([k], [gap[k]])
         limits = (0, max(len(run.losses) - 1, 1)), nice_limits(gap[:run.end + 1], self.ax_loss.get_yscale())
         if limits != (self.ax_loss.get_xlim(), self.ax_loss.get_ylim()):
             self.ax_loss.set_xlim(limits[0])
             self.ax_loss.set_ylim(limits[1])
             self.stale(self.ax_loss)
         self.status_text.set_text(f"{self.optimizer}, η = {self.values['lr']:.3g}:  {self.status}"
-                                  f"      (step {t} shown)")
+                                  f"    (step k = {k} shown)")
 
     def _update_arrow(self, point, grad):
         s = self.surface
@@ -308,7 +325,7 @@ class GradientDescentExplorer(Explorer):
 
     def _update_end(self, shown):
         run = self.run
-        if run.diverged_at is None or self.t < run.end or len(shown) == 0:
+        if run.diverged_at is None or self.k < run.end or len(shown) == 0:
             self.end_text.set_visible(False)
             return
         x, y = shown[-1]
@@ -388,7 +405,7 @@ def gradient_descent_explorer(surface="ravine", *, optimizer="SGD", lr=0.03, mom
     GradientDescentExplorer
         With ``.path`` (steps + 1, 2), ``.losses`` (steps + 1,), ``.status``, ``.controls``
         (``surface``, ``optimizer``, ``lr``, ``momentum``, ``alpha``, ``beta1``, ``beta2``,
-        ``steps``, ``x0``, ``y0``, ``t``), ``.figure``.
+        ``steps``, ``x0``, ``y0``, ``k``), ``.figure``.
 
     Raises
     ------
@@ -397,7 +414,7 @@ def gradient_descent_explorer(surface="ravine", *, optimizer="SGD", lr=0.03, mom
 
     Notes
     -----
-    Plain gradient descent is :math:`\theta_{t+1} = \theta_t - \eta \nabla L(\theta_t)`; on a
+    Plain gradient descent is :math:`\theta_{k+1} = \theta_k - \eta \nabla L(\theta_k)`; on a
     quadratic it converges exactly when :math:`\eta < 2/\lambda_{\max}` of the Hessian.
     """
     if optimizer not in OPTIMIZER_NAMES:
