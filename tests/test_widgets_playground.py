@@ -398,6 +398,39 @@ def test_a_tick_redraws_only_the_dynamic_artists_and_the_data_set_the_background
     assert pg.redraws[SURFACE] == 1
 
 
+def test_a_new_data_set_redraws_the_regions_axes_and_the_legend_never_the_whole_figure(monkeypatch):
+    pg = playground(dataset="XOR")
+    redrawn = []
+    monkeypatch.setattr(pg.image, "redraw_background", lambda: redrawn.append("everything"))
+    redraw_axes = pg.image.redraw_axes
+    monkeypatch.setattr(pg.image, "redraw_axes", lambda axes, **kw: (redrawn.append(list(axes)),
+                                                                      redraw_axes(axes, **kw)))
+    pg.controls["noise"].value = 0.3
+    assert redrawn == [[pg.ax]] and pg.last_error is None  # same classes: the legend stays
+    redrawn.clear()
+    limits = pg.ax_loss.get_ylim()
+    pg.controls["dataset"].value = "spirals, 3 classes"  # log 3 > 1: the loss axis needs another decade
+    assert pg.ax_loss.get_ylim() != limits
+    assert redrawn == [[pg.legend_ax], [pg.setup_ax], [pg.ax, pg.ax_loss]]  # (the setup line: 2-8-8-3)
+    assert [t.get_text() for t in pg._legend.get_texts()] == ["class 0", "class 1", "class 2", "filled: training",
+                                                             "hollow: test"]
+
+
+def test_the_legend_stays_inside_its_own_box_clear_of_what_the_other_redraws_blank():
+    import inspect
+
+    from utils.widgets.base import BlitImage
+
+    left, bottom, right, top = inspect.signature(BlitImage.redraw_axes).parameters["margins"].default
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    pg = playground(X, np.arange(60) % pg_module.MAX_CLASSES)  # the longest legend: six classes
+    renderer = pg.figure.canvas.get_renderer()
+    box, legend = pg.legend_ax.bbox, pg._legend.get_window_extent(renderer)
+    assert box.x0 <= legend.x0 and legend.x1 <= box.x1 and box.y0 <= legend.y0 and legend.y1 <= box.y1
+    assert box.x0 > pg.ax.bbox.x1 + right  # a redraw of the regions blanks up to here
+    assert box.x1 < pg.ax_loss.bbox.x0 - left  # ... and one of the loss panel from here
+
+
 def test_the_loss_axis_follows_the_curves_in_whole_decades_and_the_epoch_axis_in_few_steps():
     pg = playground(dataset="XOR", hidden=(4,))
     assert pg.ax_loss.get_xlim() == (0, 50) and pg.ax_loss.get_ylim() == pytest.approx((1e-2, 1.0))

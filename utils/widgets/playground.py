@@ -52,6 +52,10 @@ L2_CHOICES = (0.0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
 MAX_EPOCHS = 3000
 #: Points per side of the grid on which the regions are computed.
 GRID = 100
+#: Where the classes' legend sits, (left, bottom, width, height) as fractions of the figure: right of the
+#: regions' axes by more than the 25 pixels a redraw of theirs blanks, and left of the 80 that one of the
+#: loss panel blanks.
+LEGEND_BOX = (0.4135, 0.45, 0.112, 0.38)
 #: Colour of the plane once training has diverged.
 DIVERGED_GREY = 0.82
 #: Ranges of the other sliders: (min, max, step).
@@ -165,6 +169,7 @@ class PlaygroundExplorer(Explorer):
     """
 
     live_format = "jpeg"  # a 1100-pixel-wide figure: JPEG encodes in a fraction of PNG's time
+    surface_axes = ()  # set in draw_static: a new data set redraws the regions' axes, not the loss panel
 
     def __init__(self, own_data, settings, challenges):
         super().__init__(figsize=(11, 4.9), challenges=challenges)
@@ -349,6 +354,7 @@ class PlaygroundExplorer(Explorer):
         fig = self.figure
         self.ax = fig.add_axes((0.06, 0.09, 0.33, 0.74))
         self.ax_loss = fig.add_axes((0.6, 0.12, 0.385, 0.7))
+        self.surface_axes = [self.ax]
         self.ax.set_xlabel("$x_1$")
         self.ax.set_ylabel("$x_2$")
         self.ax.set_title("decision regions (pale: unsure, strong: confident)", fontsize=10)
@@ -389,7 +395,11 @@ class PlaygroundExplorer(Explorer):
         self.setup_ax = fig.add_axes((0.0, 0.895, 1.0, 0.04))
         self.setup_ax.set_axis_off()
         self.setup_text = self.setup_ax.text(0.5, 0.5, "", ha="center", va="center", fontsize=9.5, color="0.25")
-        self._legend = None
+        # The classes' legend has its own axes, between the regions and the loss panel and clear of the
+        # margins their redraws blank (see BlitImage.redraw_axes), so it is redrawn alone when the classes change.
+        self.legend_ax = fig.add_axes(LEGEND_BOX)
+        self.legend_ax.set_axis_off()
+        self._legend, self._legend_classes = None, None
 
     def draw_surface(self):
         x0, x1, y0, y1 = self.extent
@@ -401,6 +411,11 @@ class PlaygroundExplorer(Explorer):
             test.set_offsets(self.X_test[self.y_test == k] if k < self.classes else np.zeros((0, 2)))
             train.set_visible(k < self.classes)  # an empty collection still costs a draw
             test.set_visible(k < self.classes)
+        if self.classes != self._legend_classes:
+            self._draw_legend()
+
+    def _draw_legend(self):
+        """The classes' markers and colours, and filled/hollow for training/test, in their own axes."""
         if self._legend is not None:
             self._legend.remove()
         handles = [Line2D([], [], linestyle="none", marker=MARKERS[k], markersize=7, color=OKABE_ITO[k],
@@ -408,8 +423,12 @@ class PlaygroundExplorer(Explorer):
         handles += [Line2D([], [], linestyle="none", marker="o", markersize=7, color="0.35", label="filled: training"),
                     Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="none",
                            markeredgecolor="0.35", markeredgewidth=1.6, label="hollow: test")]
-        self._legend = self.figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.395, 0.83),
-                                          fontsize=8.5, frameon=False, handletextpad=0.3)
+        self._legend = self.legend_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0),
+                                             borderaxespad=0.0, fontsize=8.5, frameon=False, handletextpad=0.3,
+                                             handlelength=1.2)
+        self._legend_classes = self.classes
+        if self.image is not None:  # (the first full draw includes it)
+            self.image.redraw_axes([self.legend_ax], margins=(0, 0, 0, 0))
 
     def update(self):
         run, h = self.run, self.run.history
