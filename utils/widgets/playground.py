@@ -23,8 +23,11 @@ is, so the learner can turn a knob while it trains. Reset starts the same networ
 
 Everything is computed by :class:`~utils.widgets.playground_run.PlaygroundRun` (``fit``,
 ``evaluate``, the course's layers and optimizers); this module only draws. Redraws follow the
-explorer base: the data set redraws the background (axes, legend); everything else blits the
-regions, the points, the curves and the status over it.
+explorer base: the data set redraws the regions' axes into the background (their limits and ticks
+follow the points), and the classes' legend, in its own box, when the number of classes changes;
+everything else blits the regions, the points and the curves over it. The loss panel is redrawn
+only when its limits change (whole decades, and epochs in steps of 50, 100, 200, 500, ...), the
+settings line only when a setting changes.
 
 ipywidgets and matplotlib are imported with this module, never by ``import utils``.
 """
