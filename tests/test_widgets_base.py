@@ -96,6 +96,38 @@ def test_a_surface_change_that_redraws_only_its_axes_gives_the_picture_of_a_full
     assert np.abs(shown - pixels(e.image.encode("png"))).max() <= 2
 
 
+class LineUnderALegend(Line):
+    """The line passes under an opaque legend: an overlay, drawn once and pasted over each picture."""
+
+    def draw_static(self):
+        super().draw_static()
+        self.legend = self.overlay(self.ax.legend([self.line], ["y = a x"], loc="center", framealpha=1.0,
+                                                  fancybox=False, fontsize=14))
+
+
+def test_an_overlay_covers_the_dynamic_artists_like_a_full_draw_without_being_drawn_again(monkeypatch):
+    e = LineUnderALegend()
+    drawn = []
+    original = type(e.legend).draw
+    monkeypatch.setattr(type(e.legend), "draw", lambda self, renderer: (drawn.append(self), original(self, renderer)))
+    for a in (1.2, -0.8, 0.4):  # the line crosses the legend's box at the centre of the axes
+        e.controls["a"].value = a
+    assert drawn == []  # pasted, never drawn again for a PATH change
+    shown = pixels(e.png())
+    for artist in e.image.dynamic:
+        artist.set_animated(False)
+    e.figure.canvas.draw()
+    full = pixels(e.image.encode("png"))
+    rows, cols = np.nonzero(np.abs(shown - full).max(axis=2) > 2)
+    box = e.legend.get_window_extent()  # only its antialiased edge may differ (a line may cross it)
+    top, bottom = e.canvas_size[1] - box.y1, e.canvas_size[1] - box.y0
+    on_edge = (np.minimum(np.abs(cols - box.x0), np.abs(cols - box.x1)) <= 1.5) | \
+              (np.minimum(np.abs(rows - top), np.abs(rows - bottom)) <= 1.5)
+    assert np.all(on_edge), list(zip(rows[~on_edge], cols[~on_edge]))[:5]
+    e.controls["bars"].value = 6  # a SURFACE change redraws the legend once and captures it again
+    assert drawn and len(e.image._overlay_pixels) == 1
+
+
 def test_batch_changes_several_controls_and_redraws_once():
     e = Line()
     with e.batch():

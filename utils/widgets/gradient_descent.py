@@ -278,9 +278,9 @@ class GradientDescentExplorer(Explorer):
         arrow = Line2D([], [], color="black", marker=r"$\rightarrow$", markersize=14, linestyle="none",
                        label=r"$-\nabla L(\theta_k)$, downhill")
         legend = self.ax.legend(handles=[self.line, self.start_marker, arrow, *draw_minima_handles(s)],
-                                loc="lower right", fontsize=7, framealpha=0.9)
-        legend.set_zorder(20)  # dynamic, so that the path passes under it, never over it
-        self.animated(legend, replace=self._legend)  # removing the old legend detaches it from the axes
+                                loc="lower right", fontsize=7, framealpha=1.0, fancybox=False)
+        # An overlay: opaque, pasted over the path, so that the path passes under it, never over it
+        self.overlay(legend, replace=self._legend)  # removing the old legend detaches it from the axes
         self._legend = self.ax.legend_ = legend
 
     def update(self):

@@ -249,22 +249,21 @@ class MinibatchExplorer(Explorer):
         self.end_text = self.ax_loss.text(0.97, 0.95, "", transform=self.ax_loss.transAxes, ha="right", va="top",
                                           fontsize=8, bbox=dict(boxstyle="round,pad=0.2", facecolor="white",
                                                                 alpha=0.85))
-        # The legends are drawn over the moving contours and batch points, so they are dynamic too.
+        # The legends lie over the moving contours and batch points: overlays, opaque, pasted on top.
         legend = self.ax.legend(handles=[self.line, self.batch_min, *draw_minima_handles(surfaces.bowl())],
                                 labels=["path of SGD", "this batch's minimum", "full batch's minimum"],
-                                loc="lower right", fontsize=7, framealpha=0.9)
-        legend.set_zorder(20)
+                                loc="lower right", fontsize=7, framealpha=1.0, fancybox=False)
         grey_points = Line2D([], [], marker="o", color="0.65", linestyle="none", markersize=4)
         best_line = Line2D([], [], color="0.3", linestyle="--")
         data_legend = self.ax_data.legend([self.batch_points, self.fit, grey_points, best_line],
                                           ["this batch", r"$\hat y = w x + b$ now", "all rows",
                                            "best line (full batch)"],
-                                          loc="upper left", fontsize=7, framealpha=0.9)
-        data_legend.set_zorder(20)
+                                          loc="upper left", fontsize=7, framealpha=1.0, fancybox=False)
         for artist in (self.line, self.current, self.batch_min, self.batch_cs, self.batch_points, self.fit,
-                       self.loss_line, self.loss_now, self.status_text, self.spread_text, self.end_text, legend,
-                       data_legend):
+                       self.loss_line, self.loss_now, self.status_text, self.spread_text, self.end_text):
             self.animated(artist)
+        self.overlay(legend)
+        self.overlay(data_legend)
         self._surface_artists = []
 
     def draw_surface(self):

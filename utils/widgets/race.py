@@ -84,7 +84,7 @@ class OptimizerRace(Explorer):
         x0.value, y0.value = float(start[0]), float(start[1])
         c("x0", x0)
         c("y0", y0)
-        self._keys = {}
+        self._keys, self._tops = {}, {}
         self.runs = {}
         self.start()
         self.on_click(self.ax, self.set_start)
@@ -100,6 +100,13 @@ class OptimizerRace(Explorer):
         for slider, (low, high), value in ((self.controls["x0"], s.xlim, s.start[0]),
                                            (self.controls["y0"], s.ylim, s.start[1])):
             set_range(slider, low, high, value, (high - low) / 200)
+
+    def _highest(self, surface):
+        r"""The largest :math:`L - L^*` over the surface's view (on a 21 by 21 grid): the loss axis's top."""
+        if surface.name not in self._tops:
+            _, _, L = surface.grid(21)
+            self._tops[surface.name] = float(np.max(L)) - lowest(surface)
+        return self._tops[surface.name]
 
     def set_start(self, x, y):
         """Move the common start to ``(x, y)`` (what a click on the contours does)."""
@@ -149,12 +156,15 @@ class OptimizerRace(Explorer):
         (self.start_marker,) = self.ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=7,
                                             zorder=20)
         self.tol_line = self.ax_loss.axhline(1.0, color="0.3", linestyle=":", linewidth=1)
-        # The legend (names, colours, line styles) is static; the table beside it is one text, so a
-        # change redraws one artist rather than a legend of five texts.
-        self.ax_loss.legend([self.loss_lines[n] for n in self.names], self.names, loc="upper left",
-                            bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=8)
-        self.table = self.ax_loss.text(1.04, 0.62, "", transform=self.ax_loss.transAxes, ha="left", va="top",
-                                       fontsize=8, family="monospace", linespacing=1.5)
+        # The legend (names, colours, line styles) is static and belongs to the figure, placed clear of
+        # the loss axes' redraw region (25 px to its right), so a redraw of those axes leaves it alone;
+        # the table under it is one text, so a change redraws one artist rather than a legend of five texts.
+        right = (self.ax_loss.get_position().x1 * fig.bbox.width + 35) / fig.bbox.width
+        top = self.ax_loss.get_position().y1
+        fig.legend([self.loss_lines[n] for n in self.names], self.names, loc="upper left",
+                   bbox_to_anchor=(right, top), borderaxespad=0.0, fontsize=8)
+        self.table = fig.text(right + 0.005, top - 0.3, "", ha="left", va="top", fontsize=8, family="monospace",
+                              linespacing=1.5)
         self.status_text = fig.text(0.5, 0.965, "", ha="center", va="center", fontsize=11)
         for artist in (self.start_marker, self.tol_line, self.table, self.status_text):
             self.animated(artist)
@@ -189,11 +199,11 @@ class OptimizerRace(Explorer):
             result = str(k) if k is not None else (f"diverged ({end})" if end is not None else "not reached")
             rows.append(f"{name:8s} {result}")
         self.table.set_text("\n".join(rows))
-        # Limits from the start and the tolerance only (not from where each run ends), so moving
-        # a learning rate keeps them and redraws no axes; a diverging curve leaves through the top.
-        starts = np.array([g[0] for g in gaps.values()])
+        # Limits from the surface's view and the tolerance only (not from the start or where each run
+        # ends), so moving a learning rate or the start keeps them and redraws no axes; a diverging
+        # curve leaves through the top.
         if self.ax_loss.get_yscale() == "log":
-            top = 10.0 ** np.ceil(np.log10(max(float(starts.max()), v["tol"])) + 1)
+            top = 10.0 ** np.ceil(np.log10(max(self._highest(s), v["tol"])))
             limits = (0, max(v["steps"], 1)), (min(1e-10, v["tol"] / 100), top)
         else:
             every = np.concatenate([g[np.isfinite(g)] for g in gaps.values()])
