@@ -508,12 +508,17 @@ def _epoch_limit(epoch):
 
 
 def _loss_limits(losses):
-    """Whole decades around the finite positive losses, at least 0.01 to 1, at most down to 1e-6."""
+    """Whole decades around the finite positive losses, at least 0.01 to 10, at most down to 1e-6.
+
+    At least up to 10, so that the axis (costly to redraw) stays put from one data set to another
+    (an untrained network's loss is about log C <= log 6) and while an overfitting network's test
+    loss climbs past 1.
+    """
     values = losses[np.isfinite(losses) & (losses > 0)]
     if values.size == 0:
-        return (1e-2, 1.0)
+        return (1e-2, 10.0)
     low = max(min(10.0 ** math.floor(math.log10(values.min())), 1e-2), 1e-6)
-    high = max(10.0 ** math.ceil(math.log10(values.max())), 1.0)
+    high = max(10.0 ** math.ceil(math.log10(values.max())), 10.0)
     return (low, high)
 
 
