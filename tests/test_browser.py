@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from notebook_tools import exercises
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright to run the browser test")
@@ -126,10 +128,12 @@ def learner_runs_lesson_01(base, token, page, tmp_path):
     run_all_cells(page)
     wait_until_all_cells_ran(page)
 
-    # Every exercise check says the exercise is not done yet, and nothing else failed.
+    # Every exercise check says the exercise is not done yet, and nothing else failed but cells that
+    # call the learner's unfinished functions (they stop on the stub's NotImplementedError).
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    assert errors.filter(has_text="is not done yet").count() == 5
-    assert errors.count() == 5
+    assert errors.filter(has_text="is not done yet").count() == len(exercises(lesson))
+    others = [text for text in errors.all_inner_texts() if "is not done yet" not in text]
+    assert all("NotImplementedError" in text for text in others), others
 
     # The explorer: three sliders and the figure; moving the bias slider redraws it.
     explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-image")).first
