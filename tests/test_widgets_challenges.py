@@ -52,3 +52,26 @@ def test_no_challenge_is_met_where_a_lesson_starts_the_explorer(lesson, name, kw
         assert unmet_at_start(explorer) == [], f"lesson {lesson}'s {name} starts with a challenge already met"
     finally:
         explorer.close()
+
+
+def emoji_in(text):
+    """Characters that many default fonts lack (Chromium on Linux draws them as empty boxes): pictographs,
+    dingbats and miscellaneous symbols (U+2600-U+27BF, U+2B00-U+2BFF, U+1F000 up) and emoji selectors."""
+    return sorted({ch for ch in text if 0x2600 <= ord(ch) <= 0x27BF or 0x2B00 <= ord(ch) <= 0x2BFF
+                   or ord(ch) >= 0x1F000 or ord(ch) in (0xFE0F, 0x200D)})
+
+
+@pytest.mark.parametrize("name", EXPLORER_NAMES)
+def test_what_the_learner_reads_has_no_emoji(name):
+    import ipywidgets as widgets
+
+    explorer = EXPLORERS[name].factory()
+    try:
+        texts = [c.description for c in explorer.challenges]
+        texts += [getattr(c, "description", "") for c in [*explorer.controls.values(), *explorer.buttons.values()]]
+        texts += [str(o) for c in explorer.controls.values() for o in getattr(c, "options", ())]
+        texts += [w.value for w in vars(explorer).values() if isinstance(w, widgets.HTML)]  # status lines
+        texts += [t.get_text() for t in explorer.figure.findobj(lambda a: hasattr(a, "get_text"))]
+        assert emoji_in(" ".join(texts)) == [], f"{name} shows characters that default fonts lack"
+    finally:
+        explorer.close()
