@@ -253,7 +253,7 @@ def leaked_lines(feedback_dir):
     leaks = []
     for path, lesson in zip(SOLUTIONS, LESSONS):
         # A hidden test's line that the student's own lesson holds too (an import, a data set) is no secret.
-        shown = {line.strip() for cell in nbformat.read(lesson, as_version=4).cells for line in cell.source.split("\n")}
+        shown = "\n".join(cell.source for cell in nbformat.read(lesson, as_version=4).cells)
         hidden = [line.strip() for cell in nbformat.read(path, as_version=4).cells for line in hidden_tests(cell)]
         hidden = [line for line in hidden if len(line) > 12 and line not in shown]  # and no fragment such as ")"
         for student in STUDENTS:
