@@ -429,3 +429,19 @@ def test_each_explorer_fits_1000_pixels_and_redraws_no_axes_over_another(make):
     for ax in e.figure.axes:  # every tick label inside the picture
         box = ax.get_tightbbox(renderer)
         assert box.x0 >= 0 and box.x1 <= width, ax.get_title()
+
+
+def test_a_path_that_stops_on_a_saddle_is_not_called_converged():
+    explorer = gradient_descent_explorer(surface="saddle", optimizer="SGD", lr=0.1, steps=500)
+    explorer.controls["y0"].value = 0.0  # on the ridge: the gradient never leads off it
+    assert explorer.status.startswith("stopped at step") and "saddle point" in explorer.status
+    assert "converged" not in explorer.status
+
+
+def test_the_global_minimum_challenge_counts_only_from_the_default_start():
+    explorer = gradient_descent_explorer(surface="two_minima", optimizer="SGD", lr=0.1, steps=300)
+    challenge = next(c for c in explorer.challenges if "global" in c.description)
+    with explorer.batch():
+        explorer.controls["x0"].value, explorer.controls["y0"].value = -0.5, 1.5  # a start in the deep basin
+    assert "the global minimum" in explorer.status
+    assert not challenge.met

@@ -265,6 +265,9 @@ def _status(surface, path, losses, end, converged_at, diverged_at, diverging):
     if diverging:
         return f"diverging: loss {losses[end]:.3g} after {end} steps, rising steadily (start {losses[0]:.3g})"
     if converged_at is not None:
+        if np.linalg.eigvalsh(surface.hessian(path[converged_at])).min() < 0:  # flat, but not a bottom
+            return (f"stopped at step {converged_at} at a saddle point (loss {losses[converged_at]:.3g}): the "
+                    f"gradient is zero there, but the loss still falls in another direction")
         where = ""
         if len(surface.minima) > 1:
             nearest = int(np.argmin(np.linalg.norm(surface.minima - path[converged_at], axis=1)))
