@@ -8,6 +8,7 @@ False). Add an explorer's name to ``EXPLORER_NAMES`` and it is checked too.
 """
 
 import matplotlib
+import matplotlib.text
 
 matplotlib.use("Agg")
 import pytest  # noqa: E402
@@ -17,12 +18,16 @@ from utils.widgets import EXPLORERS  # noqa: E402
 
 #: The explorers of lessons 02-05 and 08-10 (the loss-surface explorers of 06-07 are tested with theirs).
 EXPLORER_NAMES = ("activation_explorer", "network_explorer", "loss_explorer", "softmax_explorer",
-                  "backprop_explorer", "training_explorer", "playground")
+                  "backprop_explorer", "gradient_descent_explorer", "optimizer_race", "minibatch_explorer",
+                  "training_explorer", "playground")
 
 #: How the solution notebooks start them (lesson, factory, keyword arguments).
 LESSON_SETUPS = [
+    ("04", "loss_explorer", dict(z=-4.0, y=1.0)),
+    ("04", "softmax_explorer", dict(logits=(2.0, 1.0, -1.0))),
     ("05", "backprop_explorer", dict(x=1.0, w1=0.5, b1=0.0, w2=0.5, b2=0.0, y=1.0)),
-    ("08", "training_explorer", dict(lr=0.01, batch_size=32, hidden=16, epochs=15)),
+    ("08", "training_explorer", dict(lr=0.01, batch_size=32, hidden=16, epochs=10)),
+    ("10", "minibatch_explorer", dict(batch_size=8, noise=0.5, l2=0.0)),
     ("09", "playground", dict(dataset="moons", noise=0.35, n=60, test_size=0.5, hidden=(64, 64), activation="ReLU",
                               lr=0.01, batch_size=30, seed=3, epochs_per_tick=5)),
     ("10", "playground", dict(dataset="circles", noise=0.2, n=60, test_size=0.5, hidden=(32, 32), activation="ReLU",
@@ -71,7 +76,7 @@ def test_what_the_learner_reads_has_no_emoji(name):
         texts += [getattr(c, "description", "") for c in [*explorer.controls.values(), *explorer.buttons.values()]]
         texts += [str(o) for c in explorer.controls.values() for o in getattr(c, "options", ())]
         texts += [w.value for w in vars(explorer).values() if isinstance(w, widgets.HTML)]  # status lines
-        texts += [t.get_text() for t in explorer.figure.findobj(lambda a: hasattr(a, "get_text"))]
+        texts += [t.get_text() for t in explorer.figure.findobj(matplotlib.text.Text)]
         assert emoji_in(" ".join(texts)) == [], f"{name} shows characters that default fonts lack"
     finally:
         explorer.close()
