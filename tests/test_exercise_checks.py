@@ -328,3 +328,13 @@ def test_a_right_pair_that_reads_the_same_reversed_is_not_called_the_wrong_order
     cases = [Case("equal halves", (5.0,), (5.0, 5.0)), Case("equal arrays", (1.0,), (np.ones(2), np.ones(2)))]
     run_cases("Exercise 0.0 pair", lambda v: (v * np.ones(2), v * np.ones(2)) if v == 1.0 else (v, v), cases)
     assert "all 2 cases passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lesson, grade_id, cell, check_cell, earlier", EXERCISES, ids=IDS)
+def test_every_check_says_so_when_it_is_given_a_value_instead_of_the_function(lesson, grade_id, cell, check_cell,
+                                                                             earlier):
+    ns = namespace(earlier)
+    ns[function_name(grade_id)] = 0.5  # e.g. check_sigmoid(sigmoid(z)) instead of check_sigmoid(sigmoid)
+    with pytest.raises(AssertionError, match=r"^Exercise \d+\.\d+ \w+: expected a function, got float\. "
+                                             r"Pass the function itself, without calling it\."):
+        run_check(check_cell, ns, hidden=False)

@@ -266,6 +266,13 @@ def aliasing_problem(got, case, args):
     return None
 
 
+def require_callable(title, fn):
+    """Raise a teaching AssertionError when the learner passed something other than a function."""
+    if not callable(fn):
+        raise AssertionError(f"{title}: expected a function, got {type(fn).__name__}. "
+                             f"Pass the function itself, without calling it.")
+
+
 def run_cases(title, fn, cases, **compare_options):
     """Run `fn` on every case; print a pass line or raise on the first failure.
 
@@ -279,9 +286,7 @@ def run_cases(title, fn, cases, **compare_options):
     **compare_options
         Passed to :func:`compare` (``rtol``, ``atol``, ``check_dtype``, which is on by default).
     """
-    if not callable(fn):
-        raise AssertionError(f"{title}: expected a function, got {type(fn).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, fn)
     for number, case in enumerate(cases, start=1):
         got = call_learner(title, fn, case, number, len(cases))
         problem = order_problem(got, case) or compare(got, case.expected, **compare_options)
@@ -296,6 +301,7 @@ def call_learner(title, fn, case, number, total):
     The call runs under :func:`strict_floats`. Afterwards the inputs must be unchanged and the
     result must not share memory with them (unless ``case.new_array`` is False).
     """
+    require_callable(title, fn)
     args = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args)
     try:
         with strict_floats() as guard:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..activations import sigmoid
 from ..perceptron import perceptron_predict, perceptron_update, train_perceptron, weighted_sum
-from .core import Case, call_learner, compare, failure, run_cases, show_value
+from .core import Case, call_learner, compare, failure, require_callable, run_cases, show_value
 
 __all__ = ["check_weighted_sum", "check_sigmoid", "check_perceptron_predict", "check_and_weights",
            "check_perceptron_update", "check_train_perceptron"]
@@ -468,9 +468,7 @@ def check_train_perceptron(train_perceptron):
     a fresh generator, so the check also sees an order that does not follow ``rng``.
     """
     title = "Exercise 1.6 train_perceptron"
-    if not callable(train_perceptron):
-        raise AssertionError(f"{title}: expected a function, got {type(train_perceptron).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, train_perceptron)
     cases = _train_cases()
     for number, case in enumerate(cases, start=1):
         runs = []

@@ -12,7 +12,7 @@ import numpy as np
 from ..activations import relu, sigmoid
 from ..layers import Dense, ReLU, Sigmoid, Tanh
 from ..models import Sequential
-from .core import Case, call_learner, compare, failure, run_cases
+from .core import Case, call_learner, compare, failure, require_callable, run_cases
 
 __all__ = ["check_dense_forward", "check_two_layer_forward", "check_layer_shapes", "check_count_parameters",
            "check_init_weights", "check_hidden_representations"]  # in the lesson's order
@@ -224,9 +224,7 @@ def _count_cases():
 def check_count_parameters(count_parameters):
     """Exercise 3.4: the number of weights and biases of a network of dense layers."""
     title, cases = "Exercise 3.4 count_parameters", _count_cases()
-    if not callable(count_parameters):
-        raise AssertionError(f"{title}: expected a function, got {type(count_parameters).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, count_parameters)
     for number, case in enumerate(cases, start=1):
         got = _call_keeping_list(title, count_parameters, case, number, len(cases))
         if isinstance(got, (float, np.floating)) or (isinstance(got, np.ndarray) and got.dtype.kind == "f"):
@@ -314,9 +312,7 @@ def check_hidden_representations(hidden_representations):
     same order, with the same weights (``call_learner`` copies arrays, not models).
     """
     title, cases = "Exercise 3.6 hidden_representations", _representation_cases()
-    if not callable(hidden_representations):
-        raise AssertionError(f"{title}: expected a function, got {type(hidden_representations).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, hidden_representations)
     for number, case in enumerate(cases, start=1):
         model = case.args[0]
         layers, weights = list(model.layers), [p.data.copy() for p in model.parameters()]

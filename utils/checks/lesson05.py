@@ -15,7 +15,7 @@ from ..activations import relu, sigmoid, sigmoid_grad, softmax
 from ..gradient_check import rel_error
 from ..layers import Dense, ReLU, Sigmoid
 from ..losses import cross_entropy_grad, mse_grad
-from .core import Case, call_learner, compare, failure, run_cases, show_value
+from .core import Case, call_learner, compare, failure, require_callable, run_cases, show_value
 
 __all__ = ["check_neuron_grads", "check_dense_backward", "check_relu_backward", "check_rel_error",
            "check_two_layer_backward", "check_sgd_step"]
@@ -381,9 +381,7 @@ class _NotAList:
 def check_sgd_step(sgd_step):
     """Exercise 5.6: one gradient-descent step on every parameter, returning a list of new arrays."""
     title = "Exercise 5.6 sgd_step"
-    if not callable(sgd_step):
-        raise AssertionError(f"{title}: expected a function, got {type(sgd_step).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, sgd_step)
     cases = _sgd_cases()
 
     def as_tuple(params, grads, eta):

@@ -17,7 +17,7 @@ from ..datasets import make_regression_1d
 from ..optimizers import adam_step, cosine_annealing, momentum_step, rmsprop_step
 from ..surfaces import linear_regression
 from ..training import iterate_minibatches
-from .core import Case, call_learner, failure, run_cases, show_value
+from .core import Case, call_learner, failure, require_callable, run_cases, show_value
 
 __all__ = ["check_minibatches", "check_momentum_step", "check_rmsprop_step", "check_adam_step",
            "check_cosine_lr", "check_batch_size_for_noise"]
@@ -168,9 +168,7 @@ def _batch_problem(batches, X, y, expected_sizes, received):
 def check_minibatches(minibatches):
     """Exercise 7.1: shuffled mini-batches that cover every row once, the last partial batch kept."""
     title = "Exercise 7.1 minibatches"
-    if not callable(minibatches):
-        raise AssertionError(f"{title}: expected a function, got {type(minibatches).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, minibatches)
     total = len(_MINIBATCH_INPUTS)
     for number, (description, X, y, batch_size, seed) in enumerate(_MINIBATCH_INPUTS, start=1):
         case = _minibatch_case(description, X, y, batch_size, seed)

@@ -19,7 +19,7 @@ from ..models import Sequential
 from ..optimizers import SGD, Adam
 from ..training import accuracy
 from ..training_loop import evaluate, predict_classes, train, train_epoch
-from .core import Case, call_learner, compare, diagnose, failure, run_cases, show_value
+from .core import Case, call_learner, compare, diagnose, failure, require_callable, run_cases, show_value
 
 __all__ = ["check_train_epoch", "check_accuracy", "check_evaluate", "check_train", "check_confusion_matrix",
            "check_predict_digits"]
@@ -253,7 +253,7 @@ def _step_problem(log, expected_log=None):
 def check_train_epoch(train_epoch):
     """Exercise 8.1: one epoch of shuffled mini-batches, forward, loss, backward, step; returns the mean loss."""
     title = "Exercise 8.1 train_epoch"
-    _callable(title, train_epoch)
+    require_callable(title, train_epoch)
     total = len(_EPOCH_INPUTS)
     for number, spec in enumerate(_EPOCH_INPUTS, start=1):
         seed = 10 + number
@@ -305,12 +305,6 @@ def _article(word):
 
 def _is_number(x):
     return isinstance(x, (int, float, np.number)) and not isinstance(x, bool)
-
-
-def _callable(title, fn):
-    if not callable(fn):
-        raise AssertionError(f"{title}: expected a function, got {type(fn).__name__}. "
-                             f"Pass the function itself, without calling it.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,7 +406,7 @@ def _eval_variant(spec, seed, mode):
 def check_evaluate(evaluate):
     """Exercise 8.3: ``(loss, accuracy)`` on held-out data, in evaluation mode, leaving the model unchanged."""
     title = "Exercise 8.3 evaluate"
-    _callable(title, evaluate)
+    require_callable(title, evaluate)
     total = len(_EVAL_INPUTS)
     for number, spec in enumerate(_EVAL_INPUTS, start=1):
         seed = 30 + number
@@ -548,7 +542,7 @@ def _history_problem(got, expected):
 def check_train(train):
     """Exercise 8.4: epochs of your train_epoch, each followed by your evaluate on the validation data."""
     title = "Exercise 8.4 train"
-    _callable(title, train)
+    require_callable(title, train)
     total = len(_TRAIN_INPUTS)
     for number, spec in enumerate(_TRAIN_INPUTS, start=1):
         seed = 50 + number
@@ -658,7 +652,7 @@ def _confusion_cases():
 def check_confusion_matrix(confusion_matrix):
     """Exercise 8.5: ``M[i, j]`` counts the samples of true class i predicted as j; shape (C, C), integers."""
     title = "Exercise 8.5 confusion_matrix"
-    _callable(title, confusion_matrix)
+    require_callable(title, confusion_matrix)
     cases = _confusion_cases()
     for number, case in enumerate(cases, start=1):
         got = call_learner(title, confusion_matrix, case, number, len(cases))
@@ -718,7 +712,7 @@ def _predict_setup(spec, seed, log):
 def check_predict_digits(predict_digits):
     """Exercise 8.6: the predicted class of each image, shape (N,), integers, in evaluation mode."""
     title = "Exercise 8.6 predict_digits"
-    _callable(title, predict_digits)
+    require_callable(title, predict_digits)
     total = len(_PREDICT_INPUTS)
     for number, spec in enumerate(_PREDICT_INPUTS, start=1):
         seed = 70 + number

@@ -22,7 +22,7 @@ from ..model_selection import (best_epoch, generalization_gap, learning_curve, s
 from ..models import Sequential
 from ..optimizers import Adam
 from ..training import History, evaluate, fit
-from .core import Case, call_learner, compare, failure, run_cases, show_value
+from .core import Case, call_learner, compare, failure, require_callable, run_cases, show_value
 
 __all__ = ["check_train_val_split", "check_best_epoch", "check_generalization_gap", "check_which_overfits",
            "check_learning_curve", "check_select_by_validation"]
@@ -77,12 +77,6 @@ def _named(mistakes, got):
     if len(hints) <= 1:
         return hints[0] if hints else None
     return "more than one mistake gives this answer: " + "; or ".join(h.rstrip(".") for h in hints) + "."
-
-
-def _callable(title, fn):
-    if not callable(fn):
-        raise AssertionError(f"{title}: expected a function, got {type(fn).__name__}. "
-                             f"Pass the function itself, without calling it.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +172,7 @@ def _split_input_text(X, y, frac, seed):
 def check_train_val_split(train_val_split_fn):
     """Exercise 9.1: a stratified train/validation split drawn from `rng`, new arrays, inputs untouched."""
     title = "Exercise 9.1 train_val_split"
-    _callable(title, train_val_split_fn)
+    require_callable(title, train_val_split_fn)
     total = len(_SPLIT_INPUTS)
     for number, (description, labels, frac, d, dtype, seed) in enumerate(_SPLIT_INPUTS, start=1):
         y = np.asarray(labels, dtype=np.int64)
@@ -328,7 +322,7 @@ def _best_epoch_case(description, train, val, acc):
 def check_best_epoch(best_epoch_fn):
     """Exercise 9.2: the epoch (from 1) with the lowest validation loss in a History, an int."""
     title = "Exercise 9.2 best_epoch"
-    _callable(title, best_epoch_fn)
+    require_callable(title, best_epoch_fn)
     cases = [_best_epoch_case(*inputs) for inputs in _best_epoch_inputs()]
     for number, case in enumerate(cases, start=1):
         got = _call_on_histories(title, best_epoch_fn, case, number, len(cases), case.args[0])
@@ -483,7 +477,7 @@ def _overfits_case(description, a, b):
 def check_which_overfits(which_overfits):
     """Exercise 9.4: ``"a"`` or ``"b"``, the run whose validation loss climbed further above its lowest value."""
     title = "Exercise 9.4 which_overfits"
-    _callable(title, which_overfits)
+    require_callable(title, which_overfits)
     cases = [_overfits_case(*inputs) for inputs in _overfits_inputs()]
     for number, case in enumerate(cases, start=1):
         got = _call_on_histories(title, which_overfits, case, number, len(cases), list(case.args))
@@ -603,7 +597,7 @@ def check_learning_curve(learning_curve_fn):
     recipe it is given, and its losses must match the reference's on the same recipe.
     """
     title = "Exercise 9.5 learning_curve"
-    _callable(title, learning_curve_fn)
+    require_callable(title, learning_curve_fn)
     cases = _curve_cases()
     for number, case in enumerate(cases, start=1):
         X_train, y_train, X_val, y_val, sizes = case.args
@@ -679,7 +673,7 @@ def _selection_case(description, runs):
 def check_select_by_validation(select_by_validation_fn):
     """Exercise 9.6: the name of the run whose lowest validation loss is lowest."""
     title = "Exercise 9.6 select_by_validation"
-    _callable(title, select_by_validation_fn)
+    require_callable(title, select_by_validation_fn)
     cases = [_selection_case(*inputs) for inputs in _selection_inputs()]
     for number, case in enumerate(cases, start=1):
         histories = case.args[0]

@@ -18,7 +18,7 @@ from ..layers import Dense, ReLU
 from ..models import Sequential
 from ..regularization import (FINISHED_RUNS, dropout_backward, dropout_forward, early_stopping_epoch, l2_penalty,
                               l2_penalty_grad, train_big_network, train_early_stopping)
-from .core import Case, call_learner, compare, failure, run_cases, show_value
+from .core import Case, call_learner, compare, failure, require_callable, run_cases, show_value
 
 __all__ = ["check_dropout_forward", "check_dropout_backward", "check_l2_penalty", "check_l2_penalty_grad",
            "check_early_stopping_epoch", "check_train_early_stopping", "check_choose_dropout_rate"]
@@ -266,9 +266,7 @@ def _pairs_problem(got, expected):
 
 
 def _run_layer_cases(title, fn, cases):
-    if not callable(fn):
-        raise AssertionError(f"{title}: expected a function, got {type(fn).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, fn)
     for number, case in enumerate(cases, start=1):
         got = _call_on_layers(title, fn, case, number, len(cases))
         if isinstance(case.expected, tuple) and isinstance(got, list):
@@ -317,9 +315,7 @@ def check_l2_penalty(l2_penalty):
     """Exercise 10.3: ``l2_penalty(layers, lam)``, (lambda / 2) times the sum of the squared weights, no biases."""
     title = "Exercise 10.3 l2_penalty"
     cases = _penalty_cases()
-    if not callable(l2_penalty):
-        raise AssertionError(f"{title}: expected a function, got {type(l2_penalty).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, l2_penalty)
     for number, case in enumerate(cases, start=1):
         got = _call_on_layers(title, l2_penalty, case, number, len(cases))
         problem = compare(got, case.expected, rtol=1e-5 if case.expected.dtype == np.float32 else 1e-6)
@@ -450,9 +446,7 @@ def _consistent_mistakes(fn, cases, failed):
 def check_early_stopping_epoch(early_stopping_epoch):
     """Exercise 10.5: ``early_stopping_epoch(val_losses, patience)`` -> ``(best_epoch, stop_epoch)``, from 1."""
     title = "Exercise 10.5 early_stopping_epoch"
-    if not callable(early_stopping_epoch):
-        raise AssertionError(f"{title}: expected a function, got {type(early_stopping_epoch).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, early_stopping_epoch)
     cases = _rule_cases()
     for number, case in enumerate(cases, start=1):
         losses = case.args[0]
@@ -555,9 +549,7 @@ def _restore_inputs():
 def check_train_early_stopping(train_early_stopping_fn):
     """Exercise 10.6: training with early stopping that restores *copies* of the best weights."""
     title = "Exercise 10.6 train_early_stopping"
-    if not callable(train_early_stopping_fn):
-        raise AssertionError(f"{title}: expected a function, got {type(train_early_stopping_fn).__name__}. "
-                             f"Pass the function itself, without calling it.")
+    require_callable(title, train_early_stopping_fn)
     cases = _restore_inputs()
     for number, (description, losses, epochs, patience, seed) in enumerate(cases, start=1):
         ref_model, ref_script = _stand_in_model(seed), _Script(losses, seed)
